@@ -1,0 +1,383 @@
+package dev.lexstream.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/** Applies defaults to the bound YAML and checks every value; errors name the key path. */
+final class ConfigValidator {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
+    private static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu|gpu:\\d+");
+    private static final Pattern HOST_PORT = Pattern.compile(
+            "([A-Za-z][A-Za-z0-9+.-]*://)?(\\[[0-9A-Fa-f:.%A-Za-z]+]|[A-Za-z0-9._-]+):\\d{1,5}");
+    private static final String NAME_ALLOWED = "allowed: letters, digits, '.', '_' and '-'";
+    private static final String TOPIC_ALLOWED =
+            "allowed: a Kafka topic name (letters, digits, '.', '_', '-'; at most 249 characters)";
+
+    private final String envBootstrap;
+
+    ConfigValidator(String envBootstrap) {
+        this.envBootstrap = envBootstrap == null || envBootstrap.isBlank() ? null : envBootstrap.strip();
+    }
+
+    LexstreamConfig validate(RawConfig.Root raw, String source) {
+        KafkaSettings kafka = kafka(raw.kafka());
+        SerializationSettings serialization = serialization(raw.serialization());
+        Map<String, ModelSettings> models = models(raw.models());
+        List<PipelineSettings> pipelines = pipelines(raw.pipelines(), models);
+        return new LexstreamConfig(kafka, serialization, models, pipelines);
+    }
+
+    // ---- kafka ----
+
+    private KafkaSettings kafka(RawConfig.Kafka k) {
+        if (k == null) {
+            k = new RawConfig.Kafka(null, null, null, null, null);
+        }
+        String bootstrap;
+        String bootstrapNote = "";
+        if (envBootstrap != null) {
+            bootstrap = envBootstrap;
+            bootstrapNote = " (from " + ConfigLoader.ENV_BOOTSTRAP + ")";
+        } else {
+            bootstrap = k.bootstrap() == null ? KafkaSettings.DEFAULT_BOOTSTRAP : k.bootstrap().strip();
+        }
+        if (!bootstrap.equals(KafkaSettings.EMBEDDED)) {
+            String[] servers = bootstrap.split(",", -1);
+            for (String server : servers) {
+                if (!HOST_PORT.matcher(server.strip()).matches()) {
+                    throw new ConfigException("kafka.bootstrap", ConfigLoader.quote(bootstrap) + bootstrapNote
+                            + " is not a bootstrap server list; allowed: host:port[,host:port...] or 'embedded'");
+                }
+            }
+        }
+        String applicationId = k.applicationId() == null ? KafkaSettings.DEFAULT_APPLICATION_ID : k.applicationId();
+        if (!NAME.matcher(applicationId).matches()) {
+            throw new ConfigException("kafka.applicationId", invalid(applicationId) + "; " + NAME_ALLOWED);
+        }
+        int partitions = atLeast1(k.partitions(), KafkaSettings.DEFAULT_PARTITIONS, "kafka.partitions");
+        int rf = atLeast1(k.replicationFactor(), KafkaSettings.DEFAULT_REPLICATION_FACTOR, "kafka.replicationFactor");
+        if (rf > Short.MAX_VALUE) {
+            throw new ConfigException("kafka.replicationFactor", rf + " is too large; allowed: 1 to " + Short.MAX_VALUE);
+        }
+        LinkedHashMap<String, String> props = new LinkedHashMap<>();
+        if (k.properties() != null) {
+            k.properties().forEach((key, value) -> {
+                String path = ConfigPaths.key("kafka.properties", key);
+                if (value == null) {
+                    throw new ConfigException(path, "has no value; required: a scalar value (string, number or boolean)");
+                }
+                if (key.equals("bootstrap.servers")) {
+                    throw new ConfigException(path, "is set by kafka.bootstrap; allowed: set kafka.bootstrap instead");
+                }
+                if (key.equals("application.id")) {
+                    throw new ConfigException(path, "is set by kafka.applicationId; allowed: set kafka.applicationId instead");
+                }
+                props.put(key, value);
+            });
+        }
+        return new KafkaSettings(bootstrap, applicationId, partitions, (short) rf, props);
+    }
+
+    // ---- serialization ----
+
+    private SerializationSettings serialization(RawConfig.Serialization s) {
+        if (s == null) {
+            return SerializationSettings.defaults();
+        }
+        SerializationSettings.Format format = s.format() == null ? SerializationSettings.Format.SINGLE_OBJECT
+                : oneOf(SerializationSettings.Format.values(), SerializationSettings.Format::yamlName,
+                        s.format(), "serialization.format");
+        String url = s.registryUrl() == null ? null : s.registryUrl().strip();
+        if (url != null) {
+            for (String u : url.split(",", -1)) {
+                if (!isHttpUrl(u.strip())) {
+                    throw new ConfigException("serialization.registryUrl", ConfigLoader.quote(url)
+                            + " is not a URL; allowed: http:// or https:// URLs, comma-separated");
+                }
+            }
+        }
+        if (format == SerializationSettings.Format.REGISTRY && url == null) {
+            throw new ConfigException("serialization.registryUrl", "missing; required when serialization.format "
+                    + "is registry: the schema registry URL (e.g. http://localhost:8081)");
+        }
+        return new SerializationSettings(format, url);
+    }
+
+    private static boolean isHttpUrl(String u) {
+        try {
+            URI uri = new URI(u);
+            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    // ---- models ----
+
+    private Map<String, ModelSettings> models(LinkedHashMap<String, RawConfig.Model> raw) {
+        LinkedHashMap<String, ModelSettings> models = new LinkedHashMap<>();
+        if (raw == null) {
+            return models;
+        }
+        raw.forEach((name, m) -> {
+            String path = ConfigPaths.key("models", name);
+            if (!NAME.matcher(name).matches()) {
+                throw new ConfigException(path, invalid(name) + " as a model name; " + NAME_ALLOWED);
+            }
+            if (m == null) {
+                throw new ConfigException(path, "has no settings; required: a map with 'source' "
+                        + "(and optionally 'device')");
+            }
+            String source = required(m.source(), path + ".source",
+                    "builtin:NAME or a directory path (e.g. builtin:all-minilm-l6-v2-q)");
+            String device = m.device() == null ? ModelSettings.DEFAULT_DEVICE : m.device().strip();
+            if (!DEVICE.matcher(device).matches()) {
+                throw new ConfigException(path + ".device", invalid(device) + "; allowed: auto, cpu, gpu, gpu:N");
+            }
+            models.put(name, new ModelSettings(source, device));
+        });
+        return models;
+    }
+
+    // ---- pipelines ----
+
+    private List<PipelineSettings> pipelines(List<RawConfig.Pipeline> raw, Map<String, ModelSettings> models) {
+        if (raw == null) {
+            throw new ConfigException("pipelines", "missing; required: a list of at least one pipeline");
+        }
+        if (raw.isEmpty()) {
+            throw new ConfigException("pipelines", "is empty; required: a list of at least one pipeline");
+        }
+        List<PipelineSettings> out = new ArrayList<>();
+        Map<String, Integer> names = new HashMap<>();
+        Map<String, Integer> inputs = new HashMap<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String path = ConfigPaths.index("pipelines", i);
+            PipelineSettings p = pipeline(raw.get(i), path, models);
+            Integer prev = names.putIfAbsent(p.name(), i);
+            if (prev != null) {
+                throw new ConfigException(path + ".name", "duplicate pipeline name '" + p.name()
+                        + "' (also pipelines[" + prev + "]); allowed: a name no other pipeline uses");
+            }
+            prev = inputs.putIfAbsent(p.input(), i);
+            if (prev != null) {
+                throw new ConfigException(path + ".input", "topic '" + p.input() + "' is already the input of pipelines["
+                        + prev + "]; allowed: a topic no other pipeline reads");
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    private PipelineSettings pipeline(RawConfig.Pipeline p, String path, Map<String, ModelSettings> models) {
+        if (p == null) {
+            throw new ConfigException(path, "is empty; required: a map with at least 'name' and 'input'");
+        }
+        reserved(p.summarize(), path + ".summarize");
+        reserved(p.translate(), path + ".translate");
+        reserved(p.safety(), path + ".safety");
+
+        String name = required(p.name(), path + ".name", "a pipeline name (letters, digits, '.', '_', '-')");
+        if (!NAME.matcher(name).matches()) {
+            throw new ConfigException(path + ".name", invalid(name) + "; " + NAME_ALLOWED);
+        }
+        String input = topic(required(p.input(), path + ".input", "the input topic name"), path + ".input", "");
+        String output = outTopic(p.output(), name + ".enriched", path + ".output", input);
+        String quarantine = outTopic(p.quarantine(), name + ".quarantine", path + ".quarantine", input);
+        String deadLetter = outTopic(p.deadLetter(), name + ".dlq", path + ".deadLetter", input);
+        if (quarantine.equals(output)) {
+            throw new ConfigException(path + ".quarantine", "'" + quarantine + "' is also the output topic; "
+                    + "allowed: a topic different from output and deadLetter");
+        }
+        if (deadLetter.equals(output) || deadLetter.equals(quarantine)) {
+            throw new ConfigException(path + ".deadLetter", "'" + deadLetter + "' is also the "
+                    + (deadLetter.equals(output) ? "output" : "quarantine")
+                    + " topic; allowed: a topic different from output and quarantine");
+        }
+        PipelineSettings.InputFormat inputFormat = p.inputFormat() == null ? PipelineSettings.InputFormat.AUTO
+                : oneOf(PipelineSettings.InputFormat.values(), PipelineSettings.InputFormat::yamlName,
+                        p.inputFormat(), path + ".inputFormat");
+        BatchingSettings batching = batching(p.batching(), path + ".batching");
+        List<ClassifyTask> classify = classify(p.classify(), path + ".classify", models);
+        int maxTextBytes = atLeast1(p.maxTextBytes(), PipelineSettings.DEFAULT_MAX_TEXT_BYTES, path + ".maxTextBytes");
+        return new PipelineSettings(name, input, output, quarantine, deadLetter, inputFormat, batching, classify,
+                maxTextBytes, null, null, null);
+    }
+
+    private static void reserved(JsonNode node, String path) {
+        if (node != null) {
+            throw new ConfigException(path, "not available in this version; remove the key");
+        }
+    }
+
+    private static String outTopic(String value, String dflt, String path, String input) {
+        String topic = value == null ? dflt : value;
+        String note = value == null ? " (default, from the pipeline name)" : "";
+        topic(topic, path, note);
+        if (topic.equals(input)) {
+            throw new ConfigException(path, "'" + topic + "'" + note + " is the pipeline's input topic; "
+                    + "allowed: a topic different from input");
+        }
+        return topic;
+    }
+
+    private static String topic(String topic, String path, String note) {
+        if (topic.equals(".") || topic.equals("..") || !TOPIC.matcher(topic).matches()) {
+            throw new ConfigException(path, ConfigLoader.quote(topic) + note + " is not a valid topic name; " + TOPIC_ALLOWED
+                    + ", not '.' or '..'");
+        }
+        return topic;
+    }
+
+    private static BatchingSettings batching(RawConfig.Batching b, String path) {
+        if (b == null) {
+            return BatchingSettings.defaults();
+        }
+        int maxRecords = atLeast1(b.maxRecords(), BatchingSettings.DEFAULT_MAX_RECORDS, path + ".maxRecords");
+        int maxTokens = atLeast1(b.maxTokens(), BatchingSettings.DEFAULT_MAX_TOKENS, path + ".maxTokens");
+        Duration maxWait = BatchingSettings.DEFAULT_MAX_WAIT;
+        if (b.maxWait() != null) {
+            try {
+                maxWait = Durations.parse(b.maxWait());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(path + ".maxWait", e.getMessage(), e);
+            }
+            if (maxWait.isZero() || maxWait.isNegative()) {
+                throw new ConfigException(path + ".maxWait", "'" + b.maxWait().strip()
+                        + "' is not positive; allowed: a duration > 0 (e.g. 50ms)");
+            }
+        }
+        return new BatchingSettings(maxRecords, maxTokens, maxWait);
+    }
+
+    private static List<ClassifyTask> classify(List<RawConfig.Classify> raw, String path,
+                                               Map<String, ModelSettings> models) {
+        List<ClassifyTask> tasks = new ArrayList<>();
+        if (raw == null) {
+            return tasks;
+        }
+        Map<String, Integer> names = new HashMap<>();
+        for (int i = 0; i < raw.size(); i++) {
+            String tp = ConfigPaths.index(path, i);
+            RawConfig.Classify c = raw.get(i);
+            if (c == null) {
+                throw new ConfigException(tp, "is empty; required: a map with 'name', 'model' and 'labels'");
+            }
+            String name = required(c.name(), tp + ".name", "a task name (letters, digits, '.', '_', '-')");
+            if (!NAME.matcher(name).matches()) {
+                throw new ConfigException(tp + ".name", invalid(name) + "; " + NAME_ALLOWED);
+            }
+            Integer prev = names.putIfAbsent(name, i);
+            if (prev != null) {
+                throw new ConfigException(tp + ".name", "duplicate task name '" + name + "' (also "
+                        + ConfigPaths.index(path, prev) + "); allowed: a name no other task of this pipeline uses");
+            }
+            String definedModels = models.isEmpty() ? "(none)" : String.join(", ", models.keySet());
+            String model = required(c.model(), tp + ".model", "a key of models (defined models: " + definedModels + ")");
+            if (!models.containsKey(model)) {
+                throw new ConfigException(tp + ".model", "unknown model '" + model + "'; defined models: " + definedModels);
+            }
+            LinkedHashMap<String, String> labels = labels(c.labels(), tp + ".labels");
+            LinkedHashMap<String, List<String>> examples = examples(c.examples(), tp + ".examples", labels);
+            tasks.add(new ClassifyTask(name, model, labels, examples));
+        }
+        return tasks;
+    }
+
+    private static LinkedHashMap<String, String> labels(LinkedHashMap<String, String> raw, String path) {
+        if (raw == null) {
+            throw new ConfigException(path, "missing; required: a map of at least 2 labels (label: description)");
+        }
+        if (raw.size() < 2) {
+            throw new ConfigException(path, "has " + raw.size() + " label" + (raw.size() == 1 ? "" : "s")
+                    + "; required: at least 2 labels (label: description)");
+        }
+        LinkedHashMap<String, String> labels = new LinkedHashMap<>();
+        raw.forEach((label, description) -> {
+            String lp = ConfigPaths.key(path, label);
+            if (label.isBlank()) {
+                throw new ConfigException(lp, "empty label; required: a non-empty label name");
+            }
+            if (description == null || description.isBlank()) {
+                throw new ConfigException(lp, "has no description; required: a short description of the label");
+            }
+            labels.put(label, description.strip());
+        });
+        return labels;
+    }
+
+    private static LinkedHashMap<String, List<String>> examples(LinkedHashMap<String, List<String>> raw, String path,
+                                                                Map<String, String> labels) {
+        LinkedHashMap<String, List<String>> examples = new LinkedHashMap<>();
+        if (raw == null) {
+            return examples;
+        }
+        raw.forEach((label, texts) -> {
+            String lp = ConfigPaths.key(path, label);
+            if (!labels.containsKey(label)) {
+                throw new ConfigException(lp, "unknown label '" + label + "'; labels: " + String.join(", ", labels.keySet()));
+            }
+            if (texts == null) {
+                throw new ConfigException(lp, "has no examples; required: a list of example texts");
+            }
+            for (int i = 0; i < texts.size(); i++) {
+                if (texts.get(i) == null || texts.get(i).isBlank()) {
+                    throw new ConfigException(ConfigPaths.index(lp, i), "empty example; required: a non-empty text");
+                }
+            }
+            examples.put(label, List.copyOf(texts));
+        });
+        return examples;
+    }
+
+    // ---- helpers ----
+
+    private static String required(String value, String path, String what) {
+        if (value == null) {
+            throw new ConfigException(path, "missing required key; required: " + what);
+        }
+        if (value.isBlank()) {
+            throw new ConfigException(path, "is empty; required: " + what);
+        }
+        return value.strip();
+    }
+
+    private static int atLeast1(Integer value, int dflt, String path) {
+        if (value == null) {
+            return dflt;
+        }
+        if (value < 1) {
+            throw new ConfigException(path, value + " is too small; allowed: an integer >= 1");
+        }
+        return value;
+    }
+
+    private static <E extends Enum<E>> E oneOf(E[] values, Function<E, String> yamlName, String given, String path) {
+        String g = given.strip();
+        for (E v : values) {
+            if (yamlName.apply(v).equals(g)) {
+                return v;
+            }
+        }
+        throw new ConfigException(path, ConfigLoader.quote(g) + " is not allowed; allowed: "
+                + Stream.of(values).map(yamlName).collect(Collectors.joining(", ")));
+    }
+
+    private static String invalid(String value) {
+        return ConfigLoader.quote(value) + " is not valid";
+    }
+}
