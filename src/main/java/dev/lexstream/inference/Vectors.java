@@ -1,0 +1,36 @@
+// Small vector helpers shared by the embedder and the classifiers.
+package dev.lexstream.inference;
+
+final class Vectors {
+
+    private Vectors() {}
+
+    /** Normalizes in place; a zero vector stays zero rather than becoming NaN. */
+    static float[] normalize(float[] v) {
+        double sum = 0;
+        for (float x : v) {
+            sum += (double) x * x;
+        }
+        double norm = Math.sqrt(sum);
+        if (norm > 0) {
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) (v[i] / norm);
+            }
+        }
+        return v;
+    }
+
+    static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (double) a[i] * b[i];
+        }
+        return s;
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double na = Math.sqrt(dot(a, a));
+        double nb = Math.sqrt(dot(b, b));
+        return na == 0 || nb == 0 ? 0 : dot(a, b) / (na * nb);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.lexstream.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelSourceTest {
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void parsesBuiltins() {
+        ModelSource q = ModelSource.parse("builtin:all-minilm-l6-v2-q");
+        assertThat(q.isBuiltin()).isTrue();
+        assertThat(q.id()).isEqualTo("builtin:all-minilm-l6-v2-q");
+        assertThat(ModelSource.parse(" builtin:all-minilm-l6-v2 ").id()).isEqualTo("builtin:all-minilm-l6-v2");
+        assertThat(ModelSource.builtins()).containsExactly("builtin:all-minilm-l6-v2", "builtin:all-minilm-l6-v2-q");
+    }
+
+    @Test
+    void unknownBuiltinNamesTheAllowedValues() {
+        assertThatThrownBy(() -> ModelSource.parse("builtin:bert-base"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("builtin:bert-base")
+                .hasMessageContaining("builtin:all-minilm-l6-v2, builtin:all-minilm-l6-v2-q")
+                .hasMessageContaining("directory");
+        assertThatThrownBy(() -> ModelSource.parse(""))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("builtin:all-minilm-l6-v2");
+        assertThatThrownBy(() -> ModelSource.parse(tmp.resolve("nope").toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an existing directory")
+                .hasMessageContaining("builtin:all-minilm-l6-v2-q");
+    }
+
+    @Test
+    void directoryWithoutTokenizerIsRejected() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("m"));
+        Files.writeString(dir.resolve("model.onnx"), "x");
+        assertThatThrownBy(() -> ModelSource.parse(dir.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has no tokenizer.json");
+    }
+
+    @Test
+    void directoryNeedsExactlyOneOnnxFile() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("m"));
+        Files.writeString(dir.resolve("tokenizer.json"), "{}");
+        assertThatThrownBy(() -> ModelSource.parse(dir.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("exactly one *.onnx file, found 0");
+        Files.writeString(dir.resolve("a.onnx"), "x");
+        Files.writeString(dir.resolve("b.onnx"), "y");
+        assertThatThrownBy(() -> ModelSource.parse(dir.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("found 2 [a.onnx, b.onnx]");
+    }
+
+    @Test
+    void directoryOfAnotherKindIsRejected() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("m"));
+        Files.writeString(dir.resolve("model.onnx"), "x");
+        Files.writeString(dir.resolve("tokenizer.json"), "{}");
+        Files.writeString(dir.resolve("model.properties"), "kind=seq2seq\n");
+        assertThatThrownBy(() -> ModelSource.parse(dir.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("kind 'seq2seq'");
+    }
+
+    @Test
+    void directoryResolvesToItsFilesWithAHashVersion() throws IOException {
+        Path dir = Files.createDirectory(tmp.resolve("my-model"));
+        Files.writeString(dir.resolve("weights.onnx"), "abc");
+        Files.writeString(dir.resolve("tokenizer.json"), "{}");
+        ModelSource source = ModelSource.parse(dir.toString());
+        assertThat(source.isBuiltin()).isFalse();
+        assertThat(source.id()).isEqualTo("my-model");
+        ResolvedModel m = source.resolve(tmp.resolve("work"));
+        assertThat(m.onnxFile()).isEqualTo(dir.resolve("weights.onnx"));
+        assertThat(m.tokenizerFile()).isEqualTo(dir.resolve("tokenizer.json"));
+        // sha-256("abc") = ba7816bf8f01...
+        assertThat(m.version()).isEqualTo("sha256:ba7816bf8f01");
+        assertThat(m.maxTokens()).isEqualTo(256);
+    }
+
+    @Test
+    void builtinIsExtractedOnceIntoTheWorkDirectory() throws IOException {
+        Path work = tmp.resolve("work");
+        ResolvedModel m = ModelSource.parse("builtin:all-minilm-l6-v2-q").resolve(work);
+        assertThat(m.onnxFile()).isEqualTo(work.resolve("models/all-minilm-l6-v2-q/model.onnx"));
+        assertThat(m.tokenizerFile()).isEqualTo(work.resolve("models/all-minilm-l6-v2-q/tokenizer.json"));
+        assertThat(Files.size(m.onnxFile())).isEqualTo(22_972_370L);
+        assertThat(m.version()).isEqualTo("1.19.0-beta29");
+
+        FileTime old = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(m.onnxFile(), old);
+        ModelSource.parse("builtin:all-minilm-l6-v2-q").resolve(work);
+        assertThat(Files.getLastModifiedTime(m.onnxFile())).as("same size: reused").isEqualTo(old);
+
+        Files.writeString(m.tokenizerFile(), "truncated");
+        ModelSource.parse("builtin:all-minilm-l6-v2-q").resolve(work);
+        assertThat(Files.size(m.tokenizerFile())).as("size differs: extracted again").isEqualTo(711_661L);
+        try (var files = Files.list(m.onnxFile().getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("model.onnx", "tokenizer.json");
+        }
+    }
+}
