@@ -1,0 +1,195 @@
+// Creates the topics a pipeline needs before Kafka Streams starts, since brokers here do not auto-create topics.
+package dev.lexstream.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
+import org.apache.kafka.clients.admin.CreateTopicsResult;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+public final class TopicAdmin {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicAdmin.class);
+    private static final long POLL_MS = 100;
+
+    /**
+     * A topic the application needs.
+     *
+     * @param replicationFactor a positive count, or 0 / -1 to take the broker's {@code default.replication.factor}
+     */
+    public record TopicSpec(String name, int partitions, short replicationFactor) {
+        public TopicSpec {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("topic name must not be blank");
+            }
+            if (partitions < 1) {
+                throw new IllegalArgumentException("topic " + name + ": partitions must be at least 1, got " + partitions);
+            }
+            if (replicationFactor < -1) {
+                throw new IllegalArgumentException("topic " + name + ": replicationFactor must be positive, or -1 for the broker default, got "
+                        + replicationFactor);
+            }
+        }
+
+        /** A topic with the broker's default replication factor. */
+        public static TopicSpec of(String name, int partitions) {
+            return new TopicSpec(name, partitions, (short) -1);
+        }
+
+        NewTopic toNewTopic() {
+            Optional<Short> rf = replicationFactor > 0 ? Optional.of(replicationFactor) : Optional.empty();
+            return new NewTopic(name, Optional.of(partitions), rf);
+        }
+    }
+
+    private TopicAdmin() {
+    }
+
+    /**
+     * Creates the missing topics and returns once the cluster reports every requested topic with a leader
+     * for each partition. Existing topics are left alone: one with fewer partitions than asked for is only
+     * logged, because adding partitions would move keys between partitions behind the application's back.
+     *
+     * @param clientProperties extra admin client settings (security etc.); {@code bootstrap.servers} is set from
+     *                         {@code bootstrap}
+     * @throws TimeoutException if this does not finish within {@code timeout}
+     * @throws KafkaException   if the cluster refuses a topic
+     */
+    public static void ensureTopics(String bootstrap, Map<String, Object> clientProperties, List<TopicSpec> topics,
+                                    Duration timeout) {
+        Objects.requireNonNull(bootstrap, "bootstrap");
+        Objects.requireNonNull(topics, "topics");
+        Objects.requireNonNull(timeout, "timeout");
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<String, TopicSpec> wanted = new LinkedHashMap<>();
+        for (TopicSpec spec : topics) {
+            TopicSpec previous = wanted.putIfAbsent(spec.name(), spec);
+            if (previous != null && !previous.equals(spec)) {
+                throw new IllegalArgumentException("topic " + spec.name() + " is requested twice with different settings: "
+                        + previous + " and " + spec);
+            }
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, Object> props = new HashMap<>();
+        if (clientProperties != null) {
+            props.putAll(clientProperties);
+        }
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            create(admin, wanted, deadline);
+            awaitVisible(admin, wanted, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while creating topics " + wanted.keySet(), e);
+        }
+    }
+
+    private static void create(Admin admin, Map<String, TopicSpec> wanted, long deadline) throws InterruptedException {
+        List<NewTopic> newTopics = wanted.values().stream().map(TopicSpec::toNewTopic).toList();
+        CreateTopicsResult result = admin.createTopics(newTopics, new CreateTopicsOptions().timeoutMs(remainingMs(deadline)));
+        List<String> created = new ArrayList<>();
+        for (String name : wanted.keySet()) {
+            try {
+                result.values().get(name).get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+                created.add(name);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw failure("cannot create topic " + name, e.getCause());
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new TimeoutException("timed out creating topic " + name);
+            }
+        }
+        if (!created.isEmpty()) {
+            LOG.info("Created topics {}", created);
+        }
+    }
+
+    /**
+     * Creation is acknowledged once the controller commits it, but brokers learn of it a little later; until
+     * then producers and Kafka Streams (which checks its source topics at start) would see unknown topics.
+     */
+    private static void awaitVisible(Admin admin, Map<String, TopicSpec> wanted, long deadline) throws InterruptedException {
+        Set<String> pending = new java.util.LinkedHashSet<>(wanted.keySet());
+        while (true) {
+            Map<String, TopicDescription> described = describe(admin, pending, deadline);
+            for (TopicDescription d : described.values()) {
+                if (d.partitions().stream().allMatch(TopicAdmin::hasLeader)) {
+                    pending.remove(d.name());
+                    TopicSpec spec = wanted.get(d.name());
+                    if (d.partitions().size() < spec.partitions()) {
+                        LOG.warn("Topic {} exists with {} partitions, fewer than the {} wanted; left as is "
+                                        + "(parallelism is capped at {})",
+                                d.name(), d.partitions().size(), spec.partitions(), d.partitions().size());
+                    }
+                }
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (remainingMs(deadline) <= POLL_MS) {
+                throw new TimeoutException("topics " + pending + " not visible on the cluster in time");
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    private static Map<String, TopicDescription> describe(Admin admin, Set<String> names, long deadline)
+            throws InterruptedException {
+        Map<String, TopicDescription> described = new HashMap<>();
+        var futures = admin.describeTopics(names, new DescribeTopicsOptions().timeoutMs(remainingMs(deadline)))
+                .topicNameValues();
+        for (var entry : futures.entrySet()) {
+            try {
+                described.put(entry.getKey(), entry.getValue().get(remainingMs(deadline), TimeUnit.MILLISECONDS));
+            } catch (ExecutionException e) {
+                // Not yet in the metadata of the broker that answered: try again on the next round.
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw failure("cannot describe topic " + entry.getKey(), e.getCause());
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new TimeoutException("timed out describing topic " + entry.getKey());
+            }
+        }
+        return described;
+    }
+
+    private static boolean hasLeader(TopicPartitionInfo partition) {
+        return partition.leader() != null && !partition.leader().isEmpty();
+    }
+
+    private static KafkaException failure(String message, Throwable cause) {
+        if (cause instanceof TimeoutException timeout) {
+            return timeout;
+        }
+        return new KafkaException(message + ": " + cause.getMessage(), cause);
+    }
+
+    private static int remainingMs(long deadline) {
+        long ms = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms));
+    }
+}

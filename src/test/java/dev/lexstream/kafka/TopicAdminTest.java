@@ -1,0 +1,69 @@
+// Checks that topic creation is safe to repeat on every application start.
+package dev.lexstream.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.lexstream.kafka.TopicAdmin.TopicSpec;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.junit.jupiter.api.Test;
+
+class TopicAdminTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void ensureTopicsIsIdempotentAndCreatesTheRequestedPartitionCount() throws Exception {
+        String bootstrap = TestKafka.bootstrap();
+        String a = "a-" + UUID.randomUUID();
+        String b = "b-" + UUID.randomUUID();
+        List<TopicSpec> specs = List.of(TopicSpec.of(a, 6), new TopicSpec(b, 1, (short) 1));
+
+        TopicAdmin.ensureTopics(bootstrap, Map.of(), specs, TIMEOUT);
+        TopicAdmin.ensureTopics(bootstrap, Map.of(), specs, TIMEOUT);
+
+        Map<String, TopicDescription> described = describe(bootstrap, List.of(a, b));
+        assertThat(described.get(a).partitions()).hasSize(6);
+        assertThat(described.get(b).partitions()).hasSize(1);
+        assertThat(described.get(a).partitions().get(0).replicas()).hasSize(1);
+    }
+
+    @Test
+    void existingTopicWithFewerPartitionsIsLeftAsIs() throws Exception {
+        String bootstrap = TestKafka.bootstrap();
+        String topic = "small-" + UUID.randomUUID();
+        TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicSpec.of(topic, 2)), TIMEOUT);
+
+        TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicSpec.of(topic, 8)), TIMEOUT);
+
+        assertThat(describe(bootstrap, List.of(topic)).get(topic).partitions()).hasSize(2);
+    }
+
+    @Test
+    void aTopicTheClusterCannotHoldFailsWithItsName() {
+        String bootstrap = TestKafka.bootstrap();
+        String topic = "rf3-" + UUID.randomUUID();
+        assertThatThrownBy(() -> TopicAdmin.ensureTopics(bootstrap, Map.of(),
+                List.of(new TopicSpec(topic, 1, (short) 3)), TIMEOUT))
+                .hasMessageContaining(topic);
+    }
+
+    @Test
+    void rejectsInvalidSpecs() {
+        assertThatThrownBy(() -> TopicSpec.of(" ", 1)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> TopicSpec.of("t", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static Map<String, TopicDescription> describe(String bootstrap, List<String> topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            return admin.describeTopics(topics).allTopicNames().get();
+        }
+    }
+}
