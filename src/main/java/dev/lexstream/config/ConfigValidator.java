@@ -214,6 +214,11 @@ final class ConfigValidator {
         BatchingSettings batching = batching(p.batching(), path + ".batching");
         List<ClassifyTask> classify = classify(p.classify(), path + ".classify", models);
         int maxTextBytes = atLeast1(p.maxTextBytes(), PipelineSettings.DEFAULT_MAX_TEXT_BYTES, path + ".maxTextBytes");
+        if (maxTextBytes > PipelineSettings.MAX_TEXT_BYTES_LIMIT) {
+            // an enriched record carries the text, and must fit Kafka's default 1 MiB message size
+            throw new ConfigException(path + ".maxTextBytes", maxTextBytes + " is too large; allowed: 1 to "
+                    + PipelineSettings.MAX_TEXT_BYTES_LIMIT);
+        }
         return new PipelineSettings(name, input, output, quarantine, deadLetter, inputFormat, batching, classify,
                 maxTextBytes, null, null, null);
     }

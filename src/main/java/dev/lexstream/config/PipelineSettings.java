@@ -35,6 +35,8 @@ public record PipelineSettings(
         JsonNode safety) {
 
     public static final int DEFAULT_MAX_TEXT_BYTES = 100_000;
+    /** Upper bound of maxTextBytes: an enriched record carries the text and must fit in 1 MiB. */
+    public static final int MAX_TEXT_BYTES_LIMIT = 512 * 1024;
 
     public enum InputFormat {
         AUTO("auto"), TEXT("text"), JSON("json"), AVRO("avro");

@@ -1,0 +1,129 @@
+package dev.lexstream.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lexstream.serde.AvroCodec;
+import dev.lexstream.serde.AvroJson;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code consume}: prints a topic from the beginning as JSON lines, decoding Avro or JSON values. */
+@Command(name = "consume", mixinStandardHelpOptions = true,
+    description = "Print a topic from the beginning (read_committed), one JSON object per line.")
+final class ConsumeCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers.")
+  String bootstrap;
+
+  @Option(names = "--topic", required = true, description = "Topic to read.")
+  String topic;
+
+  @Option(names = "--max", description = "Stop after this many records.")
+  Long max;
+
+  @Option(names = "--idle-timeout", defaultValue = "10",
+      description = "Stop after this many seconds without a new record. Default: ${DEFAULT-VALUE}.")
+  double idleTimeoutSeconds;
+
+  @Override
+  public Integer call() {
+    if (max != null && max < 1) {
+      throw new ParameterException(spec.commandLine(), "--max: must be >= 1, got " + max);
+    }
+    if (idleTimeoutSeconds <= 0) {
+      throw new ParameterException(spec.commandLine(), "--idle-timeout: must be > 0 seconds");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    long printed = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrap),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = Optional.ofNullable(consumer.partitionsFor(topic, Duration.ofSeconds(30)))
+          .orElse(List.of()).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+      if (partitions.isEmpty()) {
+        throw new ParameterException(spec.commandLine(), "--topic: topic '" + topic + "' does not exist");
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long idleNanos = (long) (idleTimeoutSeconds * 1e9);
+      long lastRecord = System.nanoTime();
+      while (max == null || printed < max) {  // printed only counts when --max is set
+        var records = consumer.poll(Duration.ofMillis(200));
+        if (records.isEmpty()) {
+          if (System.nanoTime() - lastRecord > idleNanos) {
+            break;
+          }
+          continue;
+        }
+        lastRecord = System.nanoTime();
+        for (ConsumerRecord<byte[], byte[]> record : records) {
+          out.println(render(record.topic(), record.partition(), record.offset(), record.value()));
+          out.flush();
+          if (max != null && ++printed >= max) {
+            break;
+          }
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** Read-committed, group-less consumer properties shared by consume and demo. */
+  static Properties consumerProperties(String bootstrap) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    return props;
+  }
+
+  /** One value as a JSON object: decoded Avro or JSON, else the raw value with its coordinates. */
+  static JsonNode render(String topic, int partition, long offset, byte[] value) {
+    try {
+      Optional<JsonNode> decoded = AvroCodec.toJson(value);
+      if (decoded.isPresent()) {
+        return decoded.get();
+      }
+    } catch (IOException e) {
+      return raw(topic, partition, offset, value).put("error", e.getMessage());
+    }
+    return raw(topic, partition, offset, value);
+  }
+
+  private static ObjectNode raw(String topic, int partition, long offset, byte[] value) {
+    ObjectNode node = AvroJson.MAPPER.createObjectNode();
+    node.put("topic", topic).put("partition", partition).put("offset", offset);
+    if (value == null) {
+      node.putNull("value");
+      return node;
+    }
+    try {
+      node.put("value", StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(value)).toString());
+    } catch (CharacterCodingException e) {
+      node.put("valueBase64", Base64.getEncoder().encodeToString(value));
+    }
+    return node;
+  }
+}

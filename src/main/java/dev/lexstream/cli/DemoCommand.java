@@ -1,0 +1,147 @@
+package dev.lexstream.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lexstream.app.Lexstream;
+import dev.lexstream.config.LexstreamConfig;
+import dev.lexstream.config.PipelineSettings;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code demo}: an in-process broker, the demo pipeline and a producer of built-in samples; prints
+ * every outcome (enriched, quarantine, dlq) as one JSON line and exits once all are out.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Start an embedded Kafka broker and the demo pipeline, send built-in sample texts "
+        + "(including poison records), print each outcome as one JSON line, exit when all are out.")
+final class DemoCommand implements Callable<Integer> {
+  private static final Duration OUTCOME_TIMEOUT = Duration.ofMinutes(3);
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--records", description = "Number of input records to send (the samples repeat with new "
+      + "ids); default: each built-in sample once.")
+  Integer records;
+
+  @Option(names = "--config", description = "Pipeline config; default: config/demo.yaml of the Lexstream "
+      + "checkout.")
+  Path config;
+
+  @Override
+  public Integer call() throws Exception {
+    if (records != null && records < 1) {
+      throw new ParameterException(spec.commandLine(), "--records: must be >= 1, got " + records);
+    }
+    LexstreamConfig loaded = Configs.load(config == null ? defaultConfig() : config, null);
+    PipelineSettings pipeline = loaded.pipelines().get(0);
+    List<DemoSamples.Sample> inputs = inputs(DemoSamples.all(pipeline.maxTextBytes()));
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try (Lexstream app = Lexstream.start(loaded, Lexstream.defaultWorkDir())) {
+      if (!app.awaitRunning(Duration.ofMinutes(2))) {
+        err.println("demo: Kafka Streams did not reach RUNNING (state " + app.state() + ")");
+        return Main.EXIT_RUNTIME_ERROR;
+      }
+      produce(app.bootstrap(), pipeline.input(), inputs);
+      long seen = printOutcomes(app.bootstrap(), pipeline, inputs.size(), out);
+      if (seen < inputs.size()) {
+        err.println("demo: only " + seen + " of " + inputs.size() + " outcomes within " + OUTCOME_TIMEOUT);
+        return Main.EXIT_RUNTIME_ERROR;
+      }
+      err.println("demo: " + seen + " outcomes from " + inputs.size() + " input records");
+      return 0;
+    }
+  }
+
+  private static Path defaultConfig() {
+    Path home = Path.of(System.getProperty("lexstream.home", "."));
+    Path file = home.resolve("config").resolve("demo.yaml");
+    return Files.exists(file) ? file : Path.of("config", "demo.yaml");
+  }
+
+  private List<DemoSamples.Sample> inputs(List<DemoSamples.Sample> samples) {
+    int n = records == null ? samples.size() : records;
+    List<DemoSamples.Sample> inputs = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      DemoSamples.Sample sample = samples.get(i % samples.size());
+      int round = i / samples.size();
+      inputs.add(round == 0 ? sample : renumbered(sample, round));
+    }
+    return inputs;
+  }
+
+  /** Later rounds of the samples get fresh ids so every outcome can be told apart. */
+  private static DemoSamples.Sample renumbered(DemoSamples.Sample sample, int round) {
+    String value = new String(sample.value(), StandardCharsets.UTF_8);
+    String id = "\"id\": \"" + sample.key() + "\"";
+    String renamed = "\"id\": \"" + sample.key() + "-r" + round + "\"";
+    if (value.startsWith("{") && value.contains(id)) {
+      return new DemoSamples.Sample(sample.key() + "-r" + round,
+          value.replace(id, renamed).getBytes(StandardCharsets.UTF_8));
+    }
+    return new DemoSamples.Sample(sample.key() + "-r" + round, sample.value());
+  }
+
+  private static void produce(String bootstrap, String topic, List<DemoSamples.Sample> inputs) {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (DemoSamples.Sample sample : inputs) {
+        producer.send(new ProducerRecord<>(topic, sample.key().getBytes(StandardCharsets.UTF_8), sample.value()));
+      }
+      producer.flush();
+    }
+  }
+
+  private static long printOutcomes(String bootstrap, PipelineSettings pipeline, int expected, PrintWriter out) {
+    Map<String, String> outcomes = Map.of(pipeline.output(), "enriched", pipeline.quarantine(), "quarantine",
+        pipeline.deadLetter(), "dlq");
+    long seen = 0;
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(ConsumeCommand.consumerProperties(bootstrap),
+        new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : outcomes.keySet()) {
+        consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+      }
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      long deadline = System.nanoTime() + OUTCOME_TIMEOUT.toNanos();
+      while (seen < expected && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          JsonNode node = ConsumeCommand.render(record.topic(), record.partition(), record.offset(), record.value());
+          if (node instanceof ObjectNode object) {
+            object.put("outcome", outcomes.get(record.topic()));
+          }
+          out.println(node);
+          out.flush();
+          seen++;
+        }
+      }
+    }
+    return seen;
+  }
+}

@@ -1,0 +1,159 @@
+package dev.lexstream.serde;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.lexstream.avro.DeadLetter;
+import dev.lexstream.config.SerializationSettings.Format;
+import dev.lexstream.avro.EnrichedText;
+import dev.lexstream.avro.TextDocument;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Encodes Lexstream's Avro records in the configured {@link Format}, and recognizes any of
+ * the encodings on the way back (by their first bytes) for readers such as {@code consume}.
+ */
+public final class AvroCodec {
+  /** First two bytes of Avro's single-object encoding. */
+  static final byte[] SINGLE_OBJECT_MAGIC = {(byte) 0xC3, (byte) 0x01};
+
+  /** Schemas a single-object payload may be written with, by their 64-bit parsing fingerprint. */
+  private static final Map<Long, Schema> KNOWN_SCHEMAS =
+      List.of(EnrichedText.getClassSchema(), DeadLetter.getClassSchema(), TextDocument.getClassSchema())
+          .stream()
+          .collect(Collectors.toUnmodifiableMap(SchemaNormalization::parsingFingerprint64, Function.identity()));
+
+  private final Format format;
+
+  public AvroCodec(Format format) {
+    if (format == Format.REGISTRY) {
+      throw new IllegalArgumentException(
+          "serialization.format: registry is not available in this version; allowed: single-object, json");
+    }
+    this.format = format;
+  }
+
+  public Format format() {
+    return format;
+  }
+
+  public byte[] encode(SpecificRecord record) {
+    return switch (format) {
+      case SINGLE_OBJECT -> singleObject(record);
+      case JSON -> AvroJson.toJson(record).toString().getBytes(StandardCharsets.UTF_8);
+      case REGISTRY -> throw new IllegalStateException("unreachable: registry rejected at construction");
+    };
+  }
+
+  private static byte[] singleObject(SpecificRecord record) {
+    Schema schema = record.getSchema();
+    ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    out.writeBytes(SINGLE_OBJECT_MAGIC);
+    byte[] fingerprint = new byte[8];
+    ByteBuffer.wrap(fingerprint).order(ByteOrder.LITTLE_ENDIAN).putLong(SchemaNormalization.parsingFingerprint64(schema));
+    out.writeBytes(fingerprint);
+    BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+    try {
+      new SpecificDatumWriter<SpecificRecord>(schema).write(record, encoder);
+      encoder.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /** True when the bytes start like Avro single-object encoding. */
+  public static boolean isSingleObject(byte[] bytes) {
+    return bytes != null && bytes.length >= 10 && bytes[0] == SINGLE_OBJECT_MAGIC[0] && bytes[1] == SINGLE_OBJECT_MAGIC[1];
+  }
+
+  /** True when the bytes start like the Confluent wire format (magic 0 and a 4-byte schema id). */
+  public static boolean isRegistryWireFormat(byte[] bytes) {
+    return bytes != null && bytes.length >= 5 && bytes[0] == 0;
+  }
+
+  /**
+   * Decodes a single-object payload written with one of Lexstream's schemas, generically.
+   *
+   * @throws IOException when the fingerprint is unknown or the body does not match the schema
+   */
+  public static GenericRecord decodeSingleObject(byte[] bytes) throws IOException {
+    return read(bytes, new GenericDatumReader<>(writerSchema(bytes)));
+  }
+
+  /** Decodes a single-object payload into a generated class, insisting on that record type. */
+  public static <T extends SpecificRecord> T decodeSingleObject(byte[] bytes, Class<T> type) throws IOException {
+    Schema writer = writerSchema(bytes);
+    Schema reader = SpecificData.get().getSchema(type);
+    if (!writer.getFullName().equals(reader.getFullName())) {
+      throw new IOException("Avro record is a " + writer.getFullName() + ", expected " + reader.getFullName());
+    }
+    return read(bytes, new SpecificDatumReader<>(writer, reader));
+  }
+
+  private static Schema writerSchema(byte[] bytes) throws IOException {
+    if (!isSingleObject(bytes)) {
+      throw new IOException("not Avro single-object encoding (expected bytes C3 01 and an 8-byte fingerprint)");
+    }
+    long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+    Schema writer = KNOWN_SCHEMAS.get(fingerprint);
+    if (writer == null) {
+      throw new IOException("unknown Avro schema fingerprint " + Long.toHexString(fingerprint));
+    }
+    return writer;
+  }
+
+  private static <T> T read(byte[] bytes, DatumReader<T> reader) throws IOException {
+    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 10, bytes.length - 10, null);
+    T record;
+    try {
+      record = reader.read(null, decoder);
+    } catch (RuntimeException e) {
+      // Avro signals corrupt bodies with assorted runtime exceptions
+      throw new IOException("malformed Avro body: " + e.getClass().getSimpleName(), e);
+    }
+    if (!decoder.isEnd()) {
+      throw new IOException("malformed Avro body: trailing bytes after the record");
+    }
+    return record;
+  }
+
+  /**
+   * Reads an output value in whatever encoding it has: single-object Avro or JSON.
+   * Returns empty when the bytes are neither (callers show them raw).
+   */
+  public static Optional<JsonNode> toJson(byte[] bytes) throws IOException {
+    if (isSingleObject(bytes)) {
+      return Optional.of(AvroJson.toJson(decodeSingleObject(bytes)));
+    }
+    if (isRegistryWireFormat(bytes)) {
+      throw new IOException("Confluent wire-format record (schema id "
+          + ByteBuffer.wrap(bytes, 1, 4).getInt() + "): registry decoding is not available in this version");
+    }
+    if (bytes != null && bytes.length > 0 && bytes[0] == '{') {
+      return Optional.of(AvroJson.MAPPER.readTree(bytes));
+    }
+    return Optional.empty();
+  }
+}

@@ -1,0 +1,173 @@
+package dev.lexstream.serde;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.lexstream.avro.TextDocument;
+import dev.lexstream.config.PipelineSettings.InputFormat;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the bytes of an input record into a {@link TextDocument}: plain UTF-8 text, a JSON object
+ * or Avro {@code TextDocument}, either as configured or detected from the first bytes.
+ * Anything it cannot read is rejected at stage {@code decode} with a reason.
+ */
+public final class InputDecoder {
+  public static final String STAGE = "decode";
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private final InputFormat mode;
+
+  public InputDecoder(InputFormat mode) {
+    this.mode = mode;
+  }
+
+  public TextDocument decode(byte[] value) throws RejectedRecordException {
+    if (value == null) {
+      throw new RejectedRecordException(STAGE, "record has no value (null)");
+    }
+    return switch (mode) {
+      case TEXT -> text(value);
+      case JSON -> json(value);
+      case AVRO -> avro(value);
+      case AUTO -> detect(value);
+    };
+  }
+
+  private TextDocument detect(byte[] value) throws RejectedRecordException {
+    if (AvroCodec.isSingleObject(value)) {
+      return avro(value);
+    }
+    if (AvroCodec.isRegistryWireFormat(value)) {
+      throw new RejectedRecordException(STAGE,
+          "record starts with the Confluent wire-format magic byte 0; registry-encoded input is not available in this version");
+    }
+    int first = firstNonWhitespace(value);
+    if (first >= 0 && value[first] == '{') {
+      return json(value);
+    }
+    return text(value);
+  }
+
+  private static int firstNonWhitespace(byte[] value) {
+    for (int i = 0; i < value.length; i++) {
+      byte b = value[i];
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static TextDocument text(byte[] value) throws RejectedRecordException {
+    return TextDocument.newBuilder().setText(utf8(value)).build();
+  }
+
+  /** Strict UTF-8: malformed or truncated sequences are an error, never silently replaced. */
+  static String utf8(byte[] value) throws RejectedRecordException {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(value);
+    try {
+      String s = decoder.decode(in).toString();
+      return s.startsWith("\uFEFF") ? s.substring(1) : s;
+    } catch (CharacterCodingException e) {
+      throw new RejectedRecordException(STAGE, "invalid UTF-8 at byte " + in.position(), e);
+    }
+  }
+
+  private static TextDocument json(byte[] value) throws RejectedRecordException {
+    JsonNode root;
+    try {
+      root = JSON.readTree(value);
+    } catch (JsonProcessingException e) {
+      var location = e.getLocation();
+      throw new RejectedRecordException(STAGE, "malformed JSON"
+          + (location == null ? "" : " at line " + location.getLineNr() + " column " + location.getColumnNr()), e);
+    } catch (IOException e) {
+      throw new RejectedRecordException(STAGE, "malformed JSON", e);
+    }
+    if (root == null || !root.isObject()) {
+      throw new RejectedRecordException(STAGE, "JSON input must be an object with a \"text\" field");
+    }
+    JsonNode text = root.get("text");
+    if (text == null || !text.isTextual()) {
+      throw new RejectedRecordException(STAGE, "JSON field \"text\" is missing or not a string");
+    }
+    return TextDocument.newBuilder()
+        .setId(scalar(root, "id"))
+        .setText(text.textValue())
+        .setLang(scalar(root, "lang"))
+        .setTargetLang(scalar(root, "targetLang"))
+        .setTenant(scalar(root, "tenant"))
+        .setTasks(tasks(root.get("tasks")))
+        .setMetadata(metadata(root.get("metadata")))
+        .build();
+  }
+
+  private static String scalar(JsonNode root, String field) throws RejectedRecordException {
+    JsonNode node = root.get(field);
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isValueNode()) {
+      throw new RejectedRecordException(STAGE, "JSON field \"" + field + "\" must be a string");
+    }
+    return node.asText();
+  }
+
+  private static List<String> tasks(JsonNode node) throws RejectedRecordException {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isArray()) {
+      throw new RejectedRecordException(STAGE, "JSON field \"tasks\" must be an array of task names");
+    }
+    List<String> tasks = new ArrayList<>();
+    for (JsonNode item : node) {
+      if (!item.isTextual()) {
+        throw new RejectedRecordException(STAGE, "JSON field \"tasks\" must be an array of task names");
+      }
+      tasks.add(item.textValue());
+    }
+    return tasks;
+  }
+
+  private static Map<String, String> metadata(JsonNode node) throws RejectedRecordException {
+    Map<String, String> metadata = new LinkedHashMap<>();
+    if (node == null || node.isNull()) {
+      return metadata;
+    }
+    if (!node.isObject()) {
+      throw new RejectedRecordException(STAGE, "JSON field \"metadata\" must be an object of strings");
+    }
+    for (var entry : node.properties()) {
+      if (!entry.getValue().isValueNode()) {
+        throw new RejectedRecordException(STAGE, "JSON metadata value \"" + entry.getKey() + "\" must be a scalar");
+      }
+      metadata.put(entry.getKey(), entry.getValue().isNull() ? "" : entry.getValue().asText());
+    }
+    return metadata;
+  }
+
+  private static TextDocument avro(byte[] value) throws RejectedRecordException {
+    try {
+      return AvroCodec.decodeSingleObject(value, TextDocument.class);
+    } catch (IOException e) {
+      throw new RejectedRecordException(STAGE, "malformed Avro TextDocument: " + e.getMessage(), e);
+    }
+  }
+}

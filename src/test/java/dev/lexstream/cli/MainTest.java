@@ -1,0 +1,97 @@
+package dev.lexstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+
+class MainTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"demo", "broker", "run", "produce", "consume"})
+  void everyCommandHasHelp(String command) {
+    assertThat(run(command, "--help")).isZero();
+    assertThat(out.toString()).startsWith("Usage: lexstream " + command);
+  }
+
+  @Test
+  void topLevelHelpListsTheCommands() {
+    assertThat(run("--help")).isZero();
+    assertThat(out.toString()).contains("demo", "broker", "run", "produce", "consume");
+  }
+
+  @Test
+  void unknownCommandIsAUsageError() {
+    assertThat(run("frobnicate")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unmatched argument");
+  }
+
+  @Test
+  void missingRequiredOptionIsAUsageErrorNamingIt() {
+    assertThat(run("consume", "--bootstrap", "localhost:9092")).isEqualTo(2);
+    assertThat(err.toString()).contains("--topic");
+  }
+
+  @Test
+  void badEnumOptionNamesTheAllowedValues() {
+    assertThat(run("produce", "--bootstrap", "localhost:1", "--topic", "t", "--format", "xml")).isEqualTo(2);
+    assertThat(err.toString()).contains("--format").contains("text, jsonl");
+  }
+
+  @Test
+  void missingConfigFileIsAConfigErrorNamingTheFile(@TempDir Path dir) {
+    Path missing = dir.resolve("nope.yaml");
+    assertThat(run("run", "--config", missing.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("config error").contains("nope.yaml");
+  }
+
+  @Test
+  void invalidConfigIsAConfigErrorNamingTheKey(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(file, """
+        pipelines:
+          - name: p
+            input: in
+            batching: {maxRecord: 3}
+        """);
+    assertThat(run("run", "--config", file.toString())).isEqualTo(2);
+    assertThat(err.toString().strip()).startsWith("lexstream: config error: pipelines[0].batching.maxRecord")
+        .contains("maxRecords").doesNotContain("\n");
+  }
+
+  @Test
+  void badBootstrapOptionIsAConfigError(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("ok.yaml");
+    Files.writeString(file, "pipelines:\n  - {name: p, input: in}\n");
+    assertThat(run("run", "--config", file.toString(), "--bootstrap", "not a host")).isEqualTo(2);
+    assertThat(err.toString()).contains("kafka.bootstrap");
+  }
+
+  @Test
+  void registryFormatIsRefusedAsAConfigErrorInThisVersion(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("registry.yaml");
+    Files.writeString(file, """
+        serialization: {format: registry, registryUrl: "http://localhost:8081"}
+        pipelines:
+          - {name: p, input: in}
+        """);
+    assertThat(run("run", "--config", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("serialization.format").contains("allowed: single-object, json");
+  }
+}

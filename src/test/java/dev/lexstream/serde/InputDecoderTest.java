@@ -1,0 +1,132 @@
+package dev.lexstream.serde;
+
+import dev.lexstream.config.SerializationSettings.Format;
+import dev.lexstream.config.PipelineSettings.InputFormat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lexstream.avro.TextDocument;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class InputDecoderTest {
+  private final InputDecoder auto = new InputDecoder(InputFormat.AUTO);
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void decodesPlainTextAsTheText() throws Exception {
+    TextDocument doc = auto.decode(utf8("Stocks rallied on Friday. Café prices rose."));
+    assertThat(doc.getText()).isEqualTo("Stocks rallied on Friday. Café prices rose.");
+    assertThat(doc.getId()).isNull();
+  }
+
+  @Test
+  void rejectsInvalidUtf8NamingTheBytePosition() {
+    assertThatThrownBy(() -> auto.decode(new byte[] {'o', 'k', ' ', (byte) 0xC3, (byte) 0x28}))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessage("invalid UTF-8 at byte 3")
+        .extracting(e -> ((RejectedRecordException) e).stage()).isEqualTo("decode");
+  }
+
+  @Test
+  void rejectsTruncatedMultibyteSequence() {
+    byte[] euro = utf8("price 5€");
+    assertThatThrownBy(() -> auto.decode(Arrays.copyOf(euro, euro.length - 1)))
+        .isInstanceOf(RejectedRecordException.class).hasMessageStartingWith("invalid UTF-8");
+  }
+
+  @Test
+  void decodesJsonWithEveryField() throws Exception {
+    TextDocument doc = auto.decode(utf8("""
+        {"id": "a1", "text": "Hello", "lang": "en", "targetLang": "es", "tenant": "acme",
+         "tasks": ["topic"], "metadata": {"k": "v", "n": 3}, "extra": true}"""));
+    assertThat(doc.getId()).isEqualTo("a1");
+    assertThat(doc.getText()).isEqualTo("Hello");
+    assertThat(doc.getLang()).isEqualTo("en");
+    assertThat(doc.getTargetLang()).isEqualTo("es");
+    assertThat(doc.getTenant()).isEqualTo("acme");
+    assertThat(doc.getTasks()).containsExactly("topic");
+    assertThat(doc.getMetadata()).isEqualTo(Map.of("k", "v", "n", "3"));
+  }
+
+  @Test
+  void rejectsMalformedJsonWithLocation() {
+    assertThatThrownBy(() -> auto.decode(utf8("{\"id\": \"x\", \"text\": \"unterminated")))
+        .isInstanceOf(RejectedRecordException.class).hasMessageStartingWith("malformed JSON at line 1");
+  }
+
+  @Test
+  void rejectsJsonWithoutTextOrWithWrongTypes() {
+    assertThatThrownBy(() -> auto.decode(utf8("{\"id\": \"x\"}")))
+        .hasMessage("JSON field \"text\" is missing or not a string");
+    assertThatThrownBy(() -> auto.decode(utf8("{\"text\": 42}")))
+        .hasMessage("JSON field \"text\" is missing or not a string");
+    assertThatThrownBy(() -> auto.decode(utf8("{\"text\": \"t\", \"tasks\": \"topic\"}")))
+        .hasMessage("JSON field \"tasks\" must be an array of task names");
+    assertThatThrownBy(() -> auto.decode(utf8("{\"text\": \"t\", \"metadata\": [1]}")))
+        .hasMessage("JSON field \"metadata\" must be an object of strings");
+  }
+
+  @Test
+  void rejectsTrailingGarbageAfterJsonObject() {
+    assertThatThrownBy(() -> auto.decode(utf8("{\"text\": \"t\"} {\"text\": \"u\"}")))
+        .isInstanceOf(RejectedRecordException.class).hasMessageStartingWith("malformed JSON");
+  }
+
+  @Test
+  void decodesAvroTextDocumentInSingleObjectEncoding() throws Exception {
+    byte[] bytes = new AvroCodec(Format.SINGLE_OBJECT).encode(TextDocument.newBuilder()
+        .setId("avro-1").setText("Avro text").setTasks(List.of("topic")).setMetadata(Map.of("a", "b")).build());
+    TextDocument doc = auto.decode(bytes);
+    assertThat(doc.getId()).isEqualTo("avro-1");
+    assertThat(doc.getText()).isEqualTo("Avro text");
+    assertThat(doc.getTasks()).containsExactly("topic");
+    assertThat(doc.getMetadata()).containsEntry("a", "b");
+  }
+
+  @Test
+  void rejectsTruncatedAvro() {
+    byte[] bytes = new AvroCodec(Format.SINGLE_OBJECT)
+        .encode(TextDocument.newBuilder().setId("avro-1").setText("Avro text").build());
+    assertThatThrownBy(() -> auto.decode(Arrays.copyOf(bytes, bytes.length - 4)))
+        .isInstanceOf(RejectedRecordException.class).hasMessageStartingWith("malformed Avro TextDocument");
+  }
+
+  @Test
+  void rejectsAvroRecordOfAnotherSchema() throws Exception {
+    byte[] bytes = new AvroCodec(Format.SINGLE_OBJECT).encode(dev.lexstream.avro.SourceRef.newBuilder()
+        .setTopic("t").setPartition(0).setOffset(1).setTimestamp(java.time.Instant.EPOCH).build());
+    assertThatThrownBy(() -> auto.decode(bytes))
+        .isInstanceOf(RejectedRecordException.class).hasMessageContaining("unknown Avro schema fingerprint");
+  }
+
+  @Test
+  void rejectsRegistryWireFormatClearly() {
+    assertThatThrownBy(() -> auto.decode(new byte[] {0, 0, 0, 0, 7, 2, 'x'}))
+        .isInstanceOf(RejectedRecordException.class).hasMessageContaining("Confluent wire-format");
+  }
+
+  @Test
+  void textModeKeepsJsonLookingTextAsText() throws Exception {
+    TextDocument doc = new InputDecoder(InputFormat.TEXT).decode(utf8("{not json"));
+    assertThat(doc.getText()).isEqualTo("{not json");
+  }
+
+  @Test
+  void jsonModeRejectsPlainText() {
+    assertThatThrownBy(() -> new InputDecoder(InputFormat.JSON).decode(utf8("plain words")))
+        .isInstanceOf(RejectedRecordException.class).hasMessageStartingWith("malformed JSON");
+  }
+
+  @Test
+  void rejectsNullValue() {
+    assertThatThrownBy(() -> auto.decode(null)).hasMessage("record has no value (null)");
+  }
+}

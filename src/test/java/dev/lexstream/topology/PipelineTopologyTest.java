@@ -1,0 +1,222 @@
+package dev.lexstream.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lexstream.avro.DeadLetter;
+import dev.lexstream.avro.EnrichedText;
+import dev.lexstream.config.ConfigLoader;
+import dev.lexstream.config.LexstreamConfig;
+import dev.lexstream.config.SerializationSettings.Format;
+import dev.lexstream.inference.DeviceSpec;
+import dev.lexstream.inference.DjlTextEmbedder;
+import dev.lexstream.inference.ModelSource;
+import dev.lexstream.inference.TextEmbedder;
+import dev.lexstream.serde.AvroCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The topology's routing and record contents, with the real MiniLM model, without a broker. */
+class PipelineTopologyTest {
+  private static final LexstreamConfig CONFIG = ConfigLoader.parse("""
+      models:
+        minilm: {source: "builtin:all-minilm-l6-v2-q"}
+      pipelines:
+        - name: news
+          input: news.raw
+          maxTextBytes: 200
+          classify:
+            - name: topic
+              model: minilm
+              labels:
+                Sports: Sports news about games, teams, players, matches and championships
+                Business: Business news about companies, stocks, markets, the economy and earnings
+            - name: mood
+              model: minilm
+              labels:
+                happy: a happy, pleased, delighted person
+                angry: an angry, furious, annoyed person
+      """, "test.yaml", Map.of());
+
+  private static TextEmbedder minilm;
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<byte[], byte[]> input;
+  private TestOutputTopic<byte[], byte[]> enriched;
+  private TestOutputTopic<byte[], byte[]> deadLetters;
+
+  @BeforeAll
+  static void loadModel() {
+    minilm = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(),
+        Path.of(System.getProperty("lexstream.work", "target/lexstream-work")));
+  }
+
+  @AfterAll
+  static void closeModel() {
+    minilm.close();
+  }
+
+  @BeforeEach
+  void start() {
+    start(Map.of("minilm", minilm));
+  }
+
+  private void start(Map<String, TextEmbedder> models) {
+    if (driver != null) {
+      driver.close();
+    }
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    driver = new TopologyTestDriver(PipelineTopology.build(CONFIG, models, new AvroCodec(Format.SINGLE_OBJECT)), props);
+    input = driver.createInputTopic("news.raw", new ByteArraySerializer(), new ByteArraySerializer());
+    enriched = driver.createOutputTopic("news.enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    deadLetters = driver.createOutputTopic("news.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void close() {
+    driver.close();
+  }
+
+  private void send(String value) {
+    input.pipeInput("k".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private EnrichedText nextEnriched() throws Exception {
+    return AvroCodec.decodeSingleObject(enriched.readValue(), EnrichedText.class);
+  }
+
+  private DeadLetter nextDeadLetter() throws Exception {
+    return AvroCodec.decodeSingleObject(deadLetters.readValue(), DeadLetter.class);
+  }
+
+  @Test
+  void enrichesTextWithEveryClassifyTaskAndItsProvenance() throws Exception {
+    send("{\"id\": \"n1\", \"text\": \"The striker scored twice as the team won the championship final.\", "
+        + "\"tenant\": \"acme\", \"metadata\": {\"k\": \"v\"}}");
+    EnrichedText record = nextEnriched();
+    assertThat(record.getId()).isEqualTo("n1");
+    assertThat(record.getPipeline()).isEqualTo("news");
+    assertThat(record.getTenant()).isEqualTo("acme");
+    assertThat(record.getMetadata()).containsEntry("k", "v");
+    assertThat(record.getClassifications()).extracting(c -> c.getName()).containsExactly("topic", "mood");
+    assertThat(record.getClassifications().get(0).getLabel()).isEqualTo("Sports");
+    assertThat(record.getClassifications().get(0).getScores().values().stream().mapToDouble(Double::doubleValue).sum())
+        .isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-6));
+    assertThat(record.getRuns()).extracting(r -> r.getTask()).containsExactly("classify:topic", "classify:mood");
+    assertThat(record.getRuns()).allSatisfy(r -> {
+      assertThat(r.getModelId()).isEqualTo("builtin:all-minilm-l6-v2-q");
+      assertThat(r.getModelVersion()).isNotBlank();
+      assertThat(r.getBatchSize()).isEqualTo(1);
+      assertThat(r.getInferenceMillis()).isPositive();
+    });
+    assertThat(record.getSafety().getAction()).isEqualTo("allow");
+    assertThat(record.getSource().getTopic()).isEqualTo("news.raw");
+    assertThat(deadLetters.isEmpty()).isTrue();
+  }
+
+  @Test
+  void routesInvalidUtf8ToDeadLetterWithOriginalBytesAndCoordinates() throws Exception {
+    send("first valid text about stock markets");
+    byte[] bad = {'b', 'a', 'd', (byte) 0xFF};
+    input.pipeInput("key".getBytes(StandardCharsets.UTF_8), bad);
+    DeadLetter dead = nextDeadLetter();
+    assertThat(dead.getStage()).isEqualTo("decode");
+    assertThat(dead.getError()).isEqualTo("invalid UTF-8 at byte 3");
+    assertThat(dead.getId()).isNull();
+    assertThat(dead.getSource().getTopic()).isEqualTo("news.raw");
+    assertThat(dead.getSource().getOffset()).isEqualTo(1);
+    assertThat(dead.getOriginal().array()).isEqualTo(bad);
+    assertThat(dead.getKey().array()).isEqualTo("key".getBytes(StandardCharsets.UTF_8));
+    assertThat(enriched.getQueueSize()).isEqualTo(1);
+  }
+
+  @Test
+  void routesEmptyAndOversizeTextToDeadLetterAtValidate() throws Exception {
+    send("{\"id\": \"e\", \"text\": \"\"}");
+    send("z".repeat(201));
+    DeadLetter empty = nextDeadLetter();
+    assertThat(empty.getId()).isEqualTo("e");
+    assertThat(empty.getStage()).isEqualTo("validate");
+    assertThat(empty.getError()).isEqualTo("empty text");
+    DeadLetter oversize = nextDeadLetter();
+    assertThat(oversize.getStage()).isEqualTo("validate");
+    assertThat(oversize.getError()).isEqualTo("oversize text: 201 bytes > maxTextBytes 200");
+    assertThat(oversize.getId()).isEqualTo("news.raw-0-1");
+  }
+
+  @Test
+  void namesRecordsWithoutIdByTopicPartitionOffset() throws Exception {
+    send("plain text without an id");
+    send("second plain text");
+    assertThat(nextEnriched().getId()).isEqualTo("news.raw-0-0");
+    assertThat(nextEnriched().getId()).isEqualTo("news.raw-0-1");
+  }
+
+  @Test
+  void runsOnlyTheTasksTheRecordAsksFor() throws Exception {
+    send("{\"text\": \"I am so happy with this!\", \"tasks\": [\"mood\"]}");
+    EnrichedText record = nextEnriched();
+    assertThat(record.getClassifications()).extracting(c -> c.getName()).containsExactly("mood");
+    assertThat(record.getClassifications().get(0).getLabel()).isEqualTo("happy");
+    assertThat(record.getRuns()).extracting(r -> r.getTask()).containsExactly("classify:mood");
+  }
+
+  @Test
+  void carriesHeadersThrough() {
+    var headers = new RecordHeaders().add("trace", "abc".getBytes(StandardCharsets.UTF_8));
+    input.pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8),
+        "Markets rallied".getBytes(StandardCharsets.UTF_8), headers));
+    assertThat(enriched.readRecord().headers().lastHeader("trace").value()).isEqualTo("abc".getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void routesModelFailureToDeadLetterAndKeepsGoing() throws Exception {
+    start(Map.of("minilm", new FailingOn("BOOM", minilm)));
+    send("{\"id\": \"ok-1\", \"text\": \"Shares rose sharply\"}");
+    send("{\"id\": \"bad\", \"text\": \"BOOM goes the model\"}");
+    send("{\"id\": \"ok-2\", \"text\": \"The team won\"}");
+    assertThat(nextEnriched().getId()).isEqualTo("ok-1");
+    assertThat(nextEnriched().getId()).isEqualTo("ok-2");
+    DeadLetter dead = nextDeadLetter();
+    assertThat(dead.getId()).isEqualTo("bad");
+    assertThat(dead.getStage()).isEqualTo("inference");
+    assertThat(dead.getError()).isEqualTo("model failed: IllegalStateException");
+    assertThat(dead.getErrorType()).isEqualTo(IllegalStateException.class.getName());
+    assertThat(new String(dead.getOriginal().array(), StandardCharsets.UTF_8)).contains("BOOM goes the model");
+  }
+
+  /** Delegates to the real model but throws on texts containing a marker: a model that breaks on one input. */
+  private record FailingOn(String marker, TextEmbedder delegate) implements TextEmbedder {
+    @Override
+    public float[][] embed(List<String> texts) {
+      if (texts.stream().anyMatch(t -> t.contains(marker))) {
+        throw new IllegalStateException("model cannot handle this input");
+      }
+      return delegate.embed(texts);
+    }
+
+    @Override public String modelId() { return delegate.modelId(); }
+    @Override public String modelVersion() { return delegate.modelVersion(); }
+    @Override public int dimension() { return delegate.dimension(); }
+    @Override public int maxTokens() { return delegate.maxTokens(); }
+    @Override public int countTokens(String text) { return delegate.countTokens(text); }
+    @Override public void close() { }
+  }
+}
