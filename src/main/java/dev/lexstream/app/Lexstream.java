@@ -155,6 +155,8 @@ public final class Lexstream implements AutoCloseable {
     props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
     props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.kafka().replicationFactor()));
+    // the 5.0 default, set now: without it every start warns
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
     // the user's pass-through properties win over our defaults, including the processing guarantee
     props.putAll(config.kafka().properties());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lexstream.app.Lexstream;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.PipelineSettings;
+import dev.lexstream.serde.AvroJson;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -133,10 +134,8 @@ final class DemoCommand implements Callable<Integer> {
       while (seen < expected && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           JsonNode node = ConsumeCommand.render(record.topic(), record.partition(), record.offset(), record.value());
-          if (node instanceof ObjectNode object) {
-            object.put("outcome", outcomes.get(record.topic()));
-          }
-          out.println(node);
+          ObjectNode line = AvroJson.MAPPER.createObjectNode().put("outcome", outcomes.get(record.topic()));
+          out.println(node instanceof ObjectNode object ? line.setAll(object) : line.set("value", node));
           out.flush();
           seen++;
         }

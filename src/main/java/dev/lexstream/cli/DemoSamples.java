@@ -1,5 +1,6 @@
 package dev.lexstream.cli;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lexstream.avro.TextDocument;
@@ -24,6 +25,8 @@ final class DemoSamples {
   /** One input record: key and raw value bytes. */
   record Sample(String key, byte[] value) {}
 
+  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+
   private DemoSamples() {}
 
   static List<Sample> all(int maxTextBytes) {
@@ -39,7 +42,9 @@ final class DemoSamples {
         value = node.get("text").asText().getBytes(StandardCharsets.UTF_8);
       } else if (i % 8 == 3) {
         value = avro.encode(TextDocument.newBuilder().setId(id).setText(node.get("text").asText())
-            .setLang(node.path("lang").asText(null)).build());
+            .setLang(node.path("lang").asText(null))
+            .setTasks(node.has("tasks") ? AvroJson.MAPPER.convertValue(node.get("tasks"), STRINGS) : null)
+            .build());
       } else {
         value = node.toString().getBytes(StandardCharsets.UTF_8);
       }
