@@ -18,4 +18,4 @@ COPY config /app/config
 ENV LEXSTREAM_WORK=/var/lib/lexstream
 RUN mkdir -p /var/lib/lexstream
 ENTRYPOINT ["sh", "-c", "exec java $LEXSTREAM_JAVA_OPTS -Dai.djl.offline=true -Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.lexstream -Dlexstream.work=$LEXSTREAM_WORK -Dlexstream.home=/app -cp '/app/classes:/app/lib/*' dev.lexstream.cli.Main \"$@\"", "lexstream"]
-CMD ["run", "--config", "/app/config/docker.yaml"]
+CMD ["run", "--config", "/app/config/demo.yaml"]
