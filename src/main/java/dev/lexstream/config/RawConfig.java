@@ -26,7 +26,7 @@ final class RawConfig {
     record Serialization(String format, String registryUrl) {
     }
 
-    record Model(String source, String device) {
+    record Model(String source, String device, Integer maxBatch, Boolean coalesce) {
     }
 
     record Pipeline(String name, String input, String output, String quarantine, String deadLetter,
