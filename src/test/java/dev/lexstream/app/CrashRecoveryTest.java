@@ -72,9 +72,12 @@ class CrashRecoveryTest {
     return file;
   }
 
-  /** Produces n records with ids {@code <prefix>-N}; every 1000th is an empty text (a dead letter). */
+  /** Produces n records with ids {@code <prefix>-N} to {@code <pipeline>.raw}; every 1000th is an empty text (a dead letter). */
   static void produce(String bootstrap, String topic, String prefix, int n) throws Exception {
-    TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(new TopicAdmin.TopicSpec(topic, PARTITIONS, (short) 1)),
+    // the outputs too, so the collector can subscribe before the app has created them
+    String pipeline = topic.substring(0, topic.length() - ".raw".length());
+    TopicAdmin.ensureTopics(bootstrap, Map.of(), java.util.stream.Stream.of(".raw", ".enriched", ".dlq", ".quarantine")
+        .map(suffix -> new TopicAdmin.TopicSpec(pipeline + suffix, PARTITIONS, (short) 1)).toList(),
         Duration.ofSeconds(30));
     Map<String, Object> props = new HashMap<>();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -122,7 +125,7 @@ class CrashRecoveryTest {
   }
 
   @Test
-  void loosesNothingAndDuplicatesNothingAcrossTwoKillNines() throws Exception {
+  void losesNothingAndDuplicatesNothingAcrossTwoKillNines() throws Exception {
     int n = 20_000;
     Path config = config(dir, broker.bootstrap(), "crash", 2);
     Path work = dir.resolve("work");
