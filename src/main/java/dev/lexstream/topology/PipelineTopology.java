@@ -7,11 +7,11 @@ import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.inference.ZeroShotClassifier;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.InputDecoder;
+import dev.lexstream.serde.KeySerializer;
 import dev.lexstream.serde.RecordSerializer;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -33,7 +33,7 @@ public final class PipelineTopology {
   public static Topology build(LexstreamConfig config, Map<String, TextEmbedder> models, AvroCodec codec) {
     Topology topology = new Topology();
     RecordSerializer values = new RecordSerializer(codec);
-    ByteArraySerializer keys = new ByteArraySerializer();
+    KeySerializer keys = new KeySerializer(codec);
     SourcePartitioner partitioner = new SourcePartitioner();
     for (PipelineSettings p : config.pipelines()) {
       String source = p.name() + "-source";
@@ -43,7 +43,7 @@ public final class PipelineTopology {
       String deadLetters = p.name() + "-dead-letters";
       Enricher enricher = enricher(p, models);
       topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), p.input());
-      topology.addProcessor(decode, () -> new DecodeProcessor(p.name(), new InputDecoder(p.inputFormat()),
+      topology.addProcessor(decode, () -> new DecodeProcessor(p.name(), new InputDecoder(p.inputFormat(), codec.registry()),
           new TextValidator(p.maxTextBytes()), enrich, deadLetters), source);
       topology.addProcessor(enrich, () -> new EnrichProcessor(p.name(), enricher, output, deadLetters), decode);
       topology.addSink(output, p.output(), keys, values, partitioner, enrich);
