@@ -125,9 +125,9 @@ public final class FakeSchemaRegistry implements AutoCloseable {
     slowLeft.set(n);
   }
 
-  /** Requires HTTP basic authentication from now on. */
+  /** Requires HTTP basic authentication from now on; {@code user} null lets anyone in again. */
   public void requireBasicAuth(String user, String password) {
-    expectedAuthorization = "Basic " + Base64.getEncoder()
+    expectedAuthorization = user == null ? null : "Basic " + Base64.getEncoder()
         .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
   }
 
