@@ -117,7 +117,7 @@ final class ConfigValidator {
             }
             if (m == null) {
                 throw new ConfigException(path, "has no settings; required: a map with 'source' "
-                        + "(and optionally 'device')");
+                        + "(and optionally 'device', 'maxBatch', 'coalesce')");
             }
             String source = required(m.source(), path + ".source",
                     "builtin:NAME or a directory path (e.g. builtin:all-minilm-l6-v2-q)");
@@ -125,7 +125,9 @@ final class ConfigValidator {
             if (!DEVICE.matcher(device).matches()) {
                 throw new ConfigException(path + ".device", invalid(device) + "; allowed: auto, cpu, gpu, gpu:N");
             }
-            models.put(name, new ModelSettings(source, device));
+            int maxBatch = atLeast1(m.maxBatch(), ModelSettings.DEFAULT_MAX_BATCH, path + ".maxBatch");
+            boolean coalesce = m.coalesce() == null ? ModelSettings.DEFAULT_COALESCE : m.coalesce();
+            models.put(name, new ModelSettings(source, device, maxBatch, coalesce));
         });
         return models;
     }

@@ -34,7 +34,7 @@ final class RawConfig {
     record Truststore(String path, String password, String type) {
     }
 
-    record Model(String source, String device) {
+    record Model(String source, String device, Integer maxBatch, Boolean coalesce) {
     }
 
     record Pipeline(String name, String input, String output, String quarantine, String deadLetter,

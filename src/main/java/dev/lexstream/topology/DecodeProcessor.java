@@ -55,7 +55,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
       id = document.getId() == null || document.getId().isBlank() ? fallbackId : document.getId();
       document.setId(id);
       document.setText(validator.validate(document.getText()));
-      context.forward(record.withValue(new PendingText(document, source, record.key(), record.value())), next);
+      context.forward(record.withValue(new PendingText(document, source, record.key(), record.value(), record.headers())), next);
     } catch (RejectedRecordException e) {
       log.debug("dead-letter pipeline={} id={} at {}-{}@{} stage={}: {}", pipeline, id, meta.topic(),
           meta.partition(), meta.offset(), e.stage(), e.getMessage());

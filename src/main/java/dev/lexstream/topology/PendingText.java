@@ -2,18 +2,24 @@ package dev.lexstream.topology;
 
 import dev.lexstream.avro.SourceRef;
 import dev.lexstream.avro.TextDocument;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * A decoded, validated input record on its way to the models: the document (id filled in, text
- * normalized), where it came from, and its original key and bytes for the dead-letter topic.
+ * normalized), where it came from, and its original key, bytes and headers for the output and
+ * the dead-letter topic.
  */
-record PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original) {
+record PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original, Headers headers) {
   String id() {
     return document.getId();
   }
 
   String text() {
     return document.getText();
+  }
+
+  long timestamp() {
+    return source.getTimestamp().toEpochMilli();
   }
 
   /** True when the record asks for a subset of tasks and this one is not in it. */
