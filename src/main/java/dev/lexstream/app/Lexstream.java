@@ -1,5 +1,7 @@
 package dev.lexstream.app;
 
+import dev.lexstream.avro.DeadLetter;
+import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.batching.BatchingControl;
 import dev.lexstream.config.ConfigException;
 import dev.lexstream.config.LexstreamConfig;
@@ -109,13 +111,24 @@ public final class Lexstream implements AutoCloseable {
     }
   }
 
+  /**
+   * The output codec, with a registry client whenever a registry URL is configured; with
+   * {@code format: registry} the output schemas are registered (or looked up) now, so a registry
+   * problem stops the start with its reason.
+   */
   private static AvroCodec codec(LexstreamConfig config) {
-    try {
-      return new AvroCodec(config.serialization().format());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("serialization.format", "'registry' is not available in this version; "
-          + "allowed: single-object, json");
+    AvroCodec codec = AvroCodec.create(config.serialization());
+    for (PipelineSettings p : config.pipelines()) {
+      codec.prepare(p.output(), EnrichedText.getClassSchema());
+      codec.prepare(p.quarantine(), EnrichedText.getClassSchema());
+      codec.prepare(p.deadLetter(), DeadLetter.getClassSchema());
     }
+    if (codec.registry() != null) {
+      log.info("schema registry {} (format {}, subjects by {} strategy)",
+          codec.registry().client().options().urls(), config.serialization().format().yamlName(),
+          codec.registry().strategy().yamlName());
+    }
+    return codec;
   }
 
   private static Map<String, TextEmbedder> loadModels(LexstreamConfig config, Path workDir) {

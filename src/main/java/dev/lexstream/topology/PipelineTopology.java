@@ -11,11 +11,11 @@ import dev.lexstream.inference.InferenceExecutor;
 import dev.lexstream.inference.ZeroShotClassifier;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.InputDecoder;
+import dev.lexstream.serde.KeySerializer;
 import dev.lexstream.serde.RecordSerializer;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.Stores;
@@ -45,7 +45,7 @@ public final class PipelineTopology {
       BatchingControl control) {
     Topology topology = new Topology();
     RecordSerializer values = new RecordSerializer(codec);
-    ByteArraySerializer keys = new ByteArraySerializer();
+    KeySerializer keys = new KeySerializer(codec);
     SourcePartitioner partitioner = new SourcePartitioner();
     for (PipelineSettings p : config.pipelines()) {
       String source = p.name() + "-source";
@@ -57,8 +57,9 @@ public final class PipelineTopology {
       Enricher enricher = enricher(p, models);
       BatchPolicy policy = policy(p.batching());
       topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), p.input());
-      topology.addProcessor(decode, () -> new DecodeProcessor(p.name(), new InputDecoder(p.inputFormat()),
-          new TextValidator(p.maxTextBytes()), batch, deadLetters), source);
+      topology.addProcessor(decode, () -> new DecodeProcessor(p.name(),
+          new InputDecoder(p.inputFormat(), codec.registry()), new TextValidator(p.maxTextBytes()), batch,
+          deadLetters), source);
       topology.addProcessor(batch, () -> new BatchingProcessor<>(store, policy, new PendingTextCodec(),
           enricher::countTokens, new EnrichBatch(p.name(), enricher, output, deadLetters), control), decode);
       topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
