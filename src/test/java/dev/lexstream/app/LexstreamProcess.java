@@ -35,6 +35,12 @@ final class LexstreamProcess implements AutoCloseable {
     return new LexstreamProcess(process, log);
   }
 
+  /** SIGTERM: the graceful path (shutdown hook: flush buffers, commit, close); waits for the exit. */
+  boolean terminate(java.time.Duration timeout) throws InterruptedException {
+    process.destroy();
+    return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
   void kill() throws InterruptedException {
     process.destroyForcibly();
