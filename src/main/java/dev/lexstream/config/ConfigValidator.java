@@ -43,7 +43,34 @@ final class ConfigValidator {
         SerializationSettings serialization = serialization(raw.serialization());
         Map<String, ModelSettings> models = models(raw.models());
         List<PipelineSettings> pipelines = pipelines(raw.pipelines(), models);
-        return new LexstreamConfig(kafka, serialization, models, pipelines);
+        OpsSettings ops = ops(raw.ops());
+        return new LexstreamConfig(kafka, serialization, models, pipelines, ops);
+    }
+
+    // ---- ops ----
+
+    private OpsSettings ops(RawConfig.Ops o) {
+        Integer port = o == null ? null : o.port();
+        String note = "";
+        String fromEnv = env.get(OpsSettings.ENV_PORT);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            note = " (from " + OpsSettings.ENV_PORT + ")";
+            try {
+                port = Integer.parseInt(fromEnv.strip());
+            } catch (NumberFormatException e) {
+                throw new ConfigException("ops.port", ConfigLoader.quote(fromEnv.strip()) + note
+                        + " is not a port; allowed: an integer from 0 (any free port) to 65535");
+            }
+        }
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new ConfigException("ops.port", port + note
+                    + " is out of range; allowed: an integer from 0 (any free port) to 65535");
+        }
+        String host = o == null || o.host() == null ? OpsSettings.DEFAULT_HOST : o.host().strip();
+        if (host.isEmpty()) {
+            throw new ConfigException("ops.host", "is empty; required: an address to bind to (e.g. 0.0.0.0, 127.0.0.1)");
+        }
+        return new OpsSettings(port, host);
     }
 
     // ---- kafka ----

@@ -13,12 +13,25 @@ public record LexstreamConfig(
         KafkaSettings kafka,
         SerializationSettings serialization,
         Map<String, ModelSettings> models,
-        List<PipelineSettings> pipelines) {
+        List<PipelineSettings> pipelines,
+        OpsSettings ops) {
 
     public LexstreamConfig {
+        ops = ops == null ? OpsSettings.defaults() : ops;
         kafka = kafka == null ? KafkaSettings.defaults() : kafka;
         serialization = serialization == null ? SerializationSettings.defaults() : serialization;
         models = models == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(models));
         pipelines = pipelines == null ? List.of() : List.copyOf(pipelines);
+    }
+
+    /** A config without an {@code ops:} section (no ops HTTP server). */
+    public LexstreamConfig(KafkaSettings kafka, SerializationSettings serialization, Map<String, ModelSettings> models,
+                           List<PipelineSettings> pipelines) {
+        this(kafka, serialization, models, pipelines, null);
+    }
+
+    /** This config with other ops settings. */
+    public LexstreamConfig withOps(OpsSettings ops) {
+        return new LexstreamConfig(kafka, serialization, models, pipelines, ops);
     }
 }

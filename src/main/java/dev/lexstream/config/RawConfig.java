@@ -16,7 +16,10 @@ final class RawConfig {
     }
 
     record Root(Kafka kafka, Serialization serialization, LinkedHashMap<String, Model> models,
-                List<Pipeline> pipelines) {
+                List<Pipeline> pipelines, Ops ops) {
+    }
+
+    record Ops(Integer port, String host) {
     }
 
     record Kafka(String bootstrap, String applicationId, Integer partitions, Integer replicationFactor,

@@ -287,7 +287,7 @@ class ConfigLoaderTest {
     void rejectsUnknownTopLevelKey() {
         ConfigException e = error("pipeline: []\n");
         assertThat(e.path()).isEqualTo("pipeline");
-        assertThat(e.getMessage()).endsWith("allowed keys: kafka, serialization, models, pipelines");
+        assertThat(e.getMessage()).endsWith("allowed keys: kafka, serialization, models, pipelines, ops");
     }
 
     @Test
