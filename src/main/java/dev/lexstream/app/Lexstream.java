@@ -14,6 +14,11 @@ import dev.lexstream.inference.ModelSource;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.kafka.EmbeddedKafka;
 import dev.lexstream.kafka.TopicAdmin;
+import dev.lexstream.ops.GpuMemory;
+import dev.lexstream.ops.Health;
+import dev.lexstream.ops.MetricNames;
+import dev.lexstream.ops.MicrometerMetrics;
+import dev.lexstream.ops.OpsServer;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.topology.PipelineTopology;
 import java.nio.file.Path;
@@ -44,16 +49,26 @@ public final class Lexstream implements AutoCloseable {
   /** How long a graceful close waits for buffered micro-batches to flush before closing anyway. */
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
+  /** What warm-up embeds: no user text ever goes through a model before readiness. */
+  private static final String WARM_UP_TEXT = "Lexstream warms its models up before it reports ready. ";
+
   private final EmbeddedKafka broker;
   private final String bootstrap;
   private final Map<String, TextEmbedder> models;
   private final Map<String, InferenceExecutor> executors;
   private final BatchingControl batching;
   private final KafkaStreams streams;
+  private final MicrometerMetrics metrics;
+  private final Health health;
+  private final OpsServer ops;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, TextEmbedder> models,
-      Map<String, InferenceExecutor> executors, BatchingControl batching, KafkaStreams streams) {
+      Map<String, InferenceExecutor> executors, BatchingControl batching, KafkaStreams streams,
+      MicrometerMetrics metrics, Health health, OpsServer ops) {
+    this.metrics = metrics;
+    this.health = health;
+    this.ops = ops;
     this.broker = broker;
     this.bootstrap = bootstrap;
     this.models = models;
@@ -67,17 +82,42 @@ public final class Lexstream implements AutoCloseable {
     return Path.of(System.getProperty("lexstream.work", ".lexstream")).toAbsolutePath();
   }
 
-  /** Starts the service and returns once Kafka Streams has been started (it may still be rebalancing). */
+  /**
+   * Starts the service and returns once Kafka Streams has been started (it may still be rebalancing).
+   * The ops server (when {@code ops.port} is set) answers from the very start: not ready while the
+   * models load and warm up, ready once they are warm and Kafka Streams is RUNNING.
+   */
   public static Lexstream start(LexstreamConfig config, Path workDir) {
-    AvroCodec codec = codec(config);
-    Map<String, TextEmbedder> models = loadModels(config, workDir);
+    MicrometerMetrics metrics = new MicrometerMetrics();
+    Health health = new Health();
+    OpsServer ops = null;
+    Map<String, TextEmbedder> models = new LinkedHashMap<>();
     Map<String, InferenceExecutor> executors = new LinkedHashMap<>();
-    models.forEach((name, model) -> {
-      ModelSettings settings = config.models().get(name);
-      executors.put(name, InferenceExecutor.start(model, settings.maxBatch(), settings.coalesce()));
-    });
     EmbeddedKafka broker = null;
+    KafkaStreams streams = null;
     try {
+      metrics.gauge(MetricNames.READY, "1 when ready (models warm, Kafka Streams RUNNING)",
+          () -> health.readiness().ok() ? 1 : 0);
+      metrics.gauge(MetricNames.LIVE, "1 when live (stream threads and model workers alive)",
+          () -> health.liveness().ok() ? 1 : 0);
+      if (config.ops().serverEnabled()) {
+        ops = OpsServer.start(config.ops().host(), config.ops().port(), metrics::scrape, health);
+      }
+      GpuMemory.register(metrics);
+      AvroCodec codec = codec(config);
+      health.phase(Health.Phase.LOADING_MODELS);
+      loadModels(config, workDir, models, metrics);
+      health.phase(Health.Phase.WARMING_UP);
+      models.forEach((name, model) -> warmUp(name, model, config.models().get(name), metrics));
+      models.forEach((name, model) -> {
+        ModelSettings settings = config.models().get(name);
+        InferenceExecutor executor = InferenceExecutor.start(model, settings.maxBatch(), settings.coalesce(), name, metrics);
+        executors.put(name, executor);
+        health.worker(name, executor::workerAlive);
+        metrics.gauge(MetricNames.QUEUE_DEPTH, "texts waiting for the model's worker", executor::queuedTexts,
+            "model", name);
+      });
+      health.phase(Health.Phase.STARTING_STREAMS);
       String bootstrap = config.kafka().bootstrap();
       if (config.kafka().embedded()) {
         broker = EmbeddedKafka.start(null, 0);
@@ -86,11 +126,14 @@ public final class Lexstream implements AutoCloseable {
       }
       TopicAdmin.ensureTopics(bootstrap, clientProperties(config), topics(config), Duration.ofSeconds(60));
       BatchingControl batching = new BatchingControl();
-      var topology = PipelineTopology.build(config, executors, codec, batching);
-      KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, bootstrap, workDir));
-      Lexstream app = new Lexstream(broker, bootstrap, models, executors, batching, streams);
+      metrics.gauge(MetricNames.BATCH_BUFFERED, "records waiting in this instance's micro-batch buffers",
+          batching::buffered);
+      var topology = PipelineTopology.build(config, executors, codec, batching, metrics);
+      streams = new KafkaStreams(topology, streamsProperties(config, bootstrap, workDir));
+      Lexstream app = new Lexstream(broker, bootstrap, models, executors, batching, streams, metrics, health, ops);
       streams.setStateListener((now, before) -> {
         log.info("kafka streams state {} -> {}", before, now);
+        health.readinessChanged();
         if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
           app.stopped.countDown();
         }
@@ -99,16 +142,46 @@ public final class Lexstream implements AutoCloseable {
         log.error("stream thread failed; shutting the client down", e);
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
       });
+      metrics.bindKafkaStreams(streams);
+      health.attach(streams);
       streams.start();
+      health.phase(Health.Phase.STARTED);
       return app;
     } catch (RuntimeException e) {
+      health.phase(Health.Phase.FAILED);
+      if (streams != null) {
+        streams.close(Duration.ofSeconds(10));
+      }
       executors.values().forEach(Lexstream::closeQuietly);
       models.values().forEach(Lexstream::closeQuietly);
       if (broker != null) {
         broker.close();
       }
+      if (ops != null) {
+        ops.close();
+      }
+      metrics.close();
       throw e;
     }
+  }
+
+  /**
+   * Runs the model once on a single text and once on a small batch before the instance may become
+   * ready, so the first real batch does not pay for lazy initialization (native code, memory
+   * arenas; on a GPU, kernels and cuDNN algorithm choice).
+   */
+  private static void warmUp(String name, TextEmbedder model, ModelSettings settings, MicrometerMetrics metrics) {
+    long start = System.nanoTime();
+    model.embed(List.of(WARM_UP_TEXT));
+    int batch = Math.min(settings.maxBatch(), 8);
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < batch; i++) {
+      texts.add(WARM_UP_TEXT.repeat(1 + i % 3));
+    }
+    model.embed(texts);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    metrics.timeGauge(MetricNames.MODEL_WARMUP, "time to warm the model up before readiness", took, "model", name);
+    log.info("model {} warmed up in {} ms", name, took.toMillis());
   }
 
   /**
@@ -131,35 +204,33 @@ public final class Lexstream implements AutoCloseable {
     return codec;
   }
 
-  private static Map<String, TextEmbedder> loadModels(LexstreamConfig config, Path workDir) {
-    Map<String, TextEmbedder> loaded = new LinkedHashMap<>();
+  private static void loadModels(LexstreamConfig config, Path workDir, Map<String, TextEmbedder> loaded,
+      MicrometerMetrics metrics) {
     List<String> used = config.pipelines().stream()
         .flatMap(p -> p.classify().stream().map(task -> task.model()))
         .distinct().toList();
-    try {
-      for (String name : used) {
-        ModelSettings settings = config.models().get(name);
-        String path = "models." + name;
-        ModelSource source;
-        DeviceSpec device;
-        try {
-          source = ModelSource.parse(settings.source());
-        } catch (IllegalArgumentException e) {
-          throw new ConfigException(path + ".source", e.getMessage());
-        }
-        try {
-          device = DeviceSpec.parse(settings.device());
-        } catch (IllegalArgumentException e) {
-          throw new ConfigException(path + ".device", e.getMessage());
-        }
-        long start = System.nanoTime();
-        loaded.put(name, DjlTextEmbedder.load(source, device, workDir));
-        log.info("model {} ({}) loaded in {} ms", name, settings.source(), (System.nanoTime() - start) / 1_000_000);
+    for (String name : used) {
+      ModelSettings settings = config.models().get(name);
+      String path = "models." + name;
+      ModelSource source;
+      DeviceSpec device;
+      try {
+        source = ModelSource.parse(settings.source());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(path + ".source", e.getMessage());
       }
-      return loaded;
-    } catch (RuntimeException e) {
-      loaded.values().forEach(Lexstream::closeQuietly);
-      throw e;
+      try {
+        device = DeviceSpec.parse(settings.device());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(path + ".device", e.getMessage());
+      }
+      long start = System.nanoTime();
+      TextEmbedder model = DjlTextEmbedder.load(source, device, workDir);
+      loaded.put(name, model);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      String on = model instanceof DjlTextEmbedder djl ? djl.device() : settings.device();
+      metrics.timeGauge(MetricNames.MODEL_LOAD, "time to load the model", took, "model", name, "device", on);
+      log.info("model {} ({}) loaded on {} in {} ms", name, settings.source(), on, took.toMillis());
     }
   }
 
@@ -200,6 +271,21 @@ public final class Lexstream implements AutoCloseable {
     return bootstrap;
   }
 
+  /** Liveness and readiness of this instance. */
+  public Health health() {
+    return health;
+  }
+
+  /** The metrics of this instance (what {@code /metrics} serves). */
+  public MicrometerMetrics metrics() {
+    return metrics;
+  }
+
+  /** The port of the ops HTTP server, or -1 when it does not run ({@code ops.port} unset). */
+  public int opsPort() {
+    return ops == null ? -1 : ops.port();
+  }
+
   public KafkaStreams.State state() {
     return streams.state();
   }
@@ -236,6 +322,7 @@ public final class Lexstream implements AutoCloseable {
    */
   @Override
   public void close() {
+    health.phase(Health.Phase.CLOSING);
     if (streams.state() == KafkaStreams.State.RUNNING) {
       batching.drain();
       long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
@@ -255,6 +342,11 @@ public final class Lexstream implements AutoCloseable {
     if (broker != null) {
       broker.close();
     }
+    health.phase(Health.Phase.CLOSED);
+    if (ops != null) {
+      ops.close();
+    }
+    metrics.close();
   }
 
   private static void closeQuietly(AutoCloseable closeable) {

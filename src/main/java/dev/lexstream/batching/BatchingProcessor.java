@@ -35,6 +35,21 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
     V decode(byte[] bytes);
   }
 
+  /**
+   * Told of every flush (metrics).
+   *
+   * @param trigger {@value #RECORDS}, {@value #TOKENS}, {@value #WAIT} or {@value #DRAIN}
+   * @param tokens  the sum of the records' token counts
+   */
+  public interface FlushListener {
+    String RECORDS = "records";
+    String TOKENS = "tokens";
+    String WAIT = "wait";
+    String DRAIN = "drain";
+
+    void flushed(String trigger, int records, int tokens);
+  }
+
   /** A record to forward to a named child (a sink). */
   public record Forward(String child, Record<byte[], Object> record) {}
 
@@ -48,6 +63,7 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
   private final ToIntFunction<V> tokenCounter;
   private final BatchHandler<V> handler;
   private final BatchingControl control;
+  private final FlushListener listener;
   private final List<Entry<V>> batch = new ArrayList<>();
   private int longest;
   private ProcessorContext<byte[], Object> context;
@@ -55,6 +71,12 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
 
   public BatchingProcessor(String storeName, BatchPolicy policy, ValueCodec<V> codec, ToIntFunction<V> tokenCounter,
       BatchHandler<V> handler, BatchingControl control) {
+    this(storeName, policy, codec, tokenCounter, handler, control, (trigger, records, tokens) -> { });
+  }
+
+  public BatchingProcessor(String storeName, BatchPolicy policy, ValueCodec<V> codec, ToIntFunction<V> tokenCounter,
+      BatchHandler<V> handler, BatchingControl control, FlushListener listener) {
+    this.listener = listener;
     this.storeName = storeName;
     this.policy = policy;
     this.codec = codec;
@@ -86,7 +108,7 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     int tokens = tokenCounter.applyAsInt(record.value());
     if (!policy.admits(batch.size(), longest, tokens)) {
-      flush();
+      flush(batch.size() + 1 > policy.maxRecords() ? FlushListener.RECORDS : FlushListener.TOKENS);
     }
     Bytes key = key(meta.partition(), meta.offset());
     long now = context.currentSystemTimeMs();
@@ -94,7 +116,7 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
     add(new Entry<>(key, record.value(), tokens, now));
     control.add(1);
     if (policy.full(batch.size(), longest)) {
-      flush();
+      flush(batch.size() >= policy.maxRecords() ? FlushListener.RECORDS : FlushListener.TOKENS);
     }
   }
 
@@ -102,19 +124,26 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
     if (batch.isEmpty()) {
       return;
     }
-    if (control.draining() || now - batch.get(0).bufferedAt() >= policy.maxWait().toMillis()) {
-      flush();
+    if (now - batch.get(0).bufferedAt() >= policy.maxWait().toMillis()) {
+      flush(FlushListener.WAIT);
+    } else if (control.draining()) {
+      flush(FlushListener.DRAIN);
     }
   }
 
-  private void flush() {
+  private void flush(String trigger) {
     if (batch.isEmpty()) {
       return;
     }
     List<V> values = batch.stream().map(Entry::value).toList();
+    int tokens = 0;
+    for (Entry<V> entry : batch) {
+      tokens += entry.tokens();
+    }
     for (Forward forward : handler.handle(values)) {
       context.forward(forward.record(), forward.child());
     }
+    listener.flushed(trigger, batch.size(), tokens);
     for (Entry<V> entry : batch) {
       store.delete(entry.key());
     }

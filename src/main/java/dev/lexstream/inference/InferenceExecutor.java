@@ -1,15 +1,18 @@
 package dev.lexstream.inference;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import dev.lexstream.ops.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +24,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failing device batch fails only the requests that had texts in it; callers isolate the bad
  * text themselves (see {@code batching.Bisection}).
+ *
+ * <p>Each request carries a task label (e.g. {@code classify}); the executor reports to {@link Metrics}
+ * how long each request waited for the worker and how long its device calls took, by model and task,
+ * and the size of every device batch.
  */
 public final class InferenceExecutor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InferenceExecutor.class);
@@ -28,37 +35,85 @@ public final class InferenceExecutor implements AutoCloseable {
   /** One text's embedding and the device batch it was computed in. */
   public record Embedding(float[] vector, int batchSize, double inferenceMillis) {}
 
-  private record Request(List<String> texts, CompletableFuture<List<Embedding>> result) {}
+  /** Task label of {@link #embed(List)}. */
+  public static final String DEFAULT_TASK = "embed";
+
+  private static final class Request {
+    final String task;
+    final List<String> texts;
+    final CompletableFuture<List<Embedding>> result = new CompletableFuture<>();
+    final long submittedAt = System.nanoTime();
+    boolean started;
+    long startedAt;
+    long inferenceNanos;
+    boolean failed;
+
+    Request(String task, List<String> texts) {
+      this.task = task;
+      this.texts = texts;
+    }
+
+    List<String> texts() {
+      return texts;
+    }
+
+    CompletableFuture<List<Embedding>> result() {
+      return result;
+    }
+  }
 
   private record Item(Request request, int index, String text) {}
 
   private final TextEmbedder model;
   private final int maxBatch;
   private final boolean coalesce;
+  private final String name;
+  private final Metrics metrics;
   private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread worker;
 
-  private InferenceExecutor(TextEmbedder model, int maxBatch, boolean coalesce) {
+  private InferenceExecutor(TextEmbedder model, int maxBatch, boolean coalesce, String name, Metrics metrics) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
     }
     this.model = model;
     this.maxBatch = maxBatch;
     this.coalesce = coalesce;
+    this.name = name;
+    this.metrics = metrics;
     this.worker = new Thread(this::work, "lexstream-inference-" + model.modelId());
     this.worker.setDaemon(true);
   }
 
   /** Starts the worker thread for a loaded model. The executor does not own (close) the model. */
   public static InferenceExecutor start(TextEmbedder model, int maxBatch, boolean coalesce) {
-    InferenceExecutor executor = new InferenceExecutor(model, maxBatch, coalesce);
+    return start(model, maxBatch, coalesce, model.modelId(), Metrics.NOOP);
+  }
+
+  /**
+   * Starts the worker thread for a loaded model, reporting to {@code metrics} under the model's
+   * config {@code name}. The executor does not own (close) the model.
+   */
+  public static InferenceExecutor start(TextEmbedder model, int maxBatch, boolean coalesce, String name,
+      Metrics metrics) {
+    InferenceExecutor executor = new InferenceExecutor(model, maxBatch, coalesce, name, metrics);
     executor.worker.start();
     return executor;
   }
 
   public TextEmbedder model() {
     return model;
+  }
+
+  /** The model's config name (the {@code model} tag of its metrics). */
+  public String name() {
+    return name;
+  }
+
+  /** Whether the worker thread runs (liveness): false once it died or was closed. */
+  public boolean workerAlive() {
+    return worker.isAlive();
   }
 
   /** Texts waiting for the worker, all requests together. */
@@ -72,13 +127,22 @@ public final class InferenceExecutor implements AutoCloseable {
    * @throws RuntimeException what the model threw for a device batch holding one of these texts
    */
   public List<Embedding> embed(List<String> texts) {
+    return embed(DEFAULT_TASK, texts);
+  }
+
+  /**
+   * Embeds the texts for a task (the {@code task} tag of the metrics), blocking until done.
+   *
+   * @throws RuntimeException what the model threw for a device batch holding one of these texts
+   */
+  public List<Embedding> embed(String task, List<String> texts) {
     if (texts.isEmpty()) {
       return List.of();
     }
     if (closed.get()) {
       throw new IllegalStateException("inference executor for " + model.modelId() + " is closed");
     }
-    Request request = new Request(List.copyOf(texts), new CompletableFuture<>());
+    Request request = new Request(task, List.copyOf(texts));
     queue.add(request);
     try {
       return request.result().get();
@@ -131,15 +195,24 @@ public final class InferenceExecutor implements AutoCloseable {
     group.forEach(r -> results.put(r, new Embedding[r.texts().size()]));
     for (int from = 0; from < items.size(); from += maxBatch) {
       List<Item> chunk = items.subList(from, Math.min(items.size(), from + maxBatch));
+      long start = System.nanoTime();
+      for (Item item : chunk) {
+        if (!item.request().started) {
+          item.request().started = true;
+          item.request().startedAt = start;
+        }
+      }
       try {
-        long start = System.nanoTime();
         float[][] vectors = model.embed(chunk.stream().map(Item::text).toList());
-        double millis = (System.nanoTime() - start) / 1e6;
+        long nanos = System.nanoTime() - start;
+        double millis = nanos / 1e6;
+        account(chunk, nanos, false);
         for (int i = 0; i < chunk.size(); i++) {
           Item item = chunk.get(i);
           results.get(item.request())[item.index()] = new Embedding(vectors[i], chunk.size(), millis);
         }
       } catch (Throwable e) {
+        account(chunk, System.nanoTime() - start, true);
         // whatever the model throws must reach the callers: a dead worker would hang every stream thread
         chunk.forEach(item -> item.request().result().completeExceptionally(e));
         if (e instanceof Error) {
@@ -148,9 +221,37 @@ public final class InferenceExecutor implements AutoCloseable {
       }
     }
     for (Request request : group) {
+      report(request);
       if (!request.result().isDone()) {
         request.result().complete(List.of(results.get(request)));
       }
+    }
+  }
+
+  /** Adds a device call's time to each request that had texts in it, and reports the device batch. */
+  private void account(List<Item> chunk, long nanos, boolean failed) {
+    // a request's items may be spread over the chunk (sorted by length): count each call once per request
+    Set<Request> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Item item : chunk) {
+      Request request = item.request();
+      if (seen.add(request)) {
+        request.inferenceNanos += nanos;
+        request.failed |= failed;
+      }
+    }
+    safely(() -> metrics.deviceBatch(name, chunk.size(), nanos, failed));
+  }
+
+  private void report(Request request) {
+    long wait = Math.max(0, request.startedAt - request.submittedAt);
+    safely(() -> metrics.inferenceRequest(name, request.task, wait, request.inferenceNanos, request.failed));
+  }
+
+  private static void safely(Runnable report) {
+    try {
+      report.run();
+    } catch (RuntimeException e) {
+      log.warn("metrics failed: {}", e.toString());
     }
   }
 

@@ -46,7 +46,7 @@ final class Enricher {
     List<String> texts = batch.stream().map(PendingText::text).toList();
     Map<InferenceExecutor, List<Embedding>> embeddings = new IdentityHashMap<>();
     for (InferenceExecutor model : models) {
-      embeddings.put(model, model.embed(texts));
+      embeddings.put(model, model.embed("classify", texts));
     }
     Instant now = Instant.now();
     List<EnrichedText> out = new ArrayList<>(batch.size());

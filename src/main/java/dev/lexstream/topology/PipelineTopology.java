@@ -9,10 +9,12 @@ import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.inference.InferenceExecutor;
 import dev.lexstream.inference.ZeroShotClassifier;
+import dev.lexstream.ops.Metrics;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.InputDecoder;
 import dev.lexstream.serde.KeySerializer;
 import dev.lexstream.serde.RecordSerializer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -43,8 +45,17 @@ public final class PipelineTopology {
   /** @param models one executor per model config name; must hold every model the pipelines use */
   public static Topology build(LexstreamConfig config, Map<String, InferenceExecutor> models, AvroCodec codec,
       BatchingControl control) {
+    return build(config, models, codec, control, Metrics.NOOP);
+  }
+
+  /**
+   * @param models  one executor per model config name; must hold every model the pipelines use
+   * @param metrics told of every record leaving for a sink (the sinks' value serializer counts) and every flush
+   */
+  public static Topology build(LexstreamConfig config, Map<String, InferenceExecutor> models, AvroCodec codec,
+      BatchingControl control, Metrics metrics) {
     Topology topology = new Topology();
-    RecordSerializer values = new RecordSerializer(codec);
+    CountingSerializer values = new CountingSerializer(new RecordSerializer(codec), outcomes(config), metrics);
     KeySerializer keys = new KeySerializer(codec);
     SourcePartitioner partitioner = new SourcePartitioner();
     for (PipelineSettings p : config.pipelines()) {
@@ -61,13 +72,25 @@ public final class PipelineTopology {
           new InputDecoder(p.inputFormat(), codec.registry()), new TextValidator(p.maxTextBytes()), batch,
           deadLetters), source);
       topology.addProcessor(batch, () -> new BatchingProcessor<>(store, policy, new PendingTextCodec(),
-          enricher::countTokens, new EnrichBatch(p.name(), enricher, output, deadLetters), control), decode);
+          enricher::countTokens, new EnrichBatch(p.name(), enricher, output, deadLetters), control,
+          (trigger, records, tokens) -> metrics.batchFlushed(p.name(), trigger, records, tokens)), decode);
       topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
           Serdes.Bytes(), Serdes.ByteArray()), batch);
       topology.addSink(output, p.output(), keys, values, partitioner, batch);
       topology.addSink(deadLetters, p.deadLetter(), keys, values, partitioner, decode, batch);
     }
     return topology;
+  }
+
+  /** The outcome each output topic stands for, for the metrics. */
+  private static Map<String, String> outcomes(LexstreamConfig config) {
+    Map<String, String> outcomes = new HashMap<>();
+    for (PipelineSettings p : config.pipelines()) {
+      outcomes.put(p.output(), Metrics.ENRICHED);
+      outcomes.put(p.quarantine(), Metrics.QUARANTINE);
+      outcomes.put(p.deadLetter(), Metrics.DLQ);
+    }
+    return outcomes;
   }
 
   private static BatchPolicy policy(BatchingSettings batching) {

@@ -32,6 +32,7 @@ class BatchingProcessorTest {
   };
 
   private final List<List<String>> batches = new ArrayList<>();
+  private final List<String> flushes = new ArrayList<>();
   private final BatchingControl control = new BatchingControl();
   private MockProcessorContext<byte[], Object> context;
   private KeyValueStore<Bytes, byte[]> store;
@@ -54,7 +55,7 @@ class BatchingProcessorTest {
           return batch.stream()
               .map(v -> new BatchingProcessor.Forward("sink", new Record<byte[], Object>(null, "out:" + v, 0L)))
               .toList();
-        }, control);
+        }, control, (trigger, records, tokens) -> flushes.add(trigger + ":" + records + ":" + tokens));
     processor.init(context);
     return processor;
   }
@@ -179,5 +180,20 @@ class BatchingProcessorTest {
     assertThat(BatchingProcessor.tick(Duration.ofMillis(50))).isEqualTo(Duration.ofMillis(12));
     assertThat(BatchingProcessor.tick(Duration.ofMillis(2))).isEqualTo(Duration.ofMillis(1));
     assertThat(BatchingProcessor.tick(Duration.ofMinutes(1))).isEqualTo(Duration.ofSeconds(1));
+  }
+
+  @Test
+  void tellsTheListenerWhatTriggeredEachFlushAndHowLargeItWas() {
+    BatchingProcessor<String> processor = processor(3, 12, Duration.ofMillis(100));
+    send(processor, "a");
+    send(processor, "bb");
+    send(processor, "c");            // 3 records: full
+    send(processor, "dddd");
+    send(processor, "eeeeeee");      // 2 x 7 = 14 > 12: [dddd] leaves on the token budget
+    tick(150);                       // [eeeeeee] has waited maxWait
+    send(processor, "f");
+    control.drain();
+    tick(1);                         // drained at once
+    assertThat(flushes).containsExactly("records:3:4", "tokens:1:4", "wait:1:7", "drain:1:1");
   }
 }

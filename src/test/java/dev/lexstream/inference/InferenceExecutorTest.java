@@ -107,4 +107,51 @@ class InferenceExecutorTest {
     executor.close();
     assertThatThrownBy(() -> executor.embed(List.of("x"))).isInstanceOf(IllegalStateException.class);
   }
+
+  /** What the executor reported. */
+  static final class RecordedMetrics implements dev.lexstream.ops.Metrics {
+    final List<String> deviceBatches = new CopyOnWriteArrayList<>();
+    final List<String> requests = new CopyOnWriteArrayList<>();
+    final List<Long> waits = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void deviceBatch(String model, int texts, long nanos, boolean failed) {
+      deviceBatches.add(model + ":" + texts + (failed ? ":failed" : ""));
+    }
+
+    @Override
+    public void inferenceRequest(String model, String task, long queueWaitNanos, long inferenceNanos, boolean failed) {
+      requests.add(model + ":" + task + (failed ? ":failed" : ""));
+      waits.add(queueWaitNanos);
+      assertThat(inferenceNanos).isPositive();
+    }
+  }
+
+  @Test
+  void reportsQueueWaitModelTimeAndDeviceBatchesByModelAndTask() throws Exception {
+    RecordingModel model = new RecordingModel();
+    model.holdFirstCall = true;
+    RecordedMetrics metrics = new RecordedMetrics();
+    try (InferenceExecutor executor = InferenceExecutor.start(model, 64, true, "mini", metrics)) {
+      assertThat(executor.name()).isEqualTo("mini");
+      assertThat(executor.workerAlive()).isTrue();
+      CompletableFuture<?> first = CompletableFuture.supplyAsync(() -> executor.embed(List.of("x")));
+      await().until(() -> model.calls.size() == 1);
+      CompletableFuture<?> a = CompletableFuture.supplyAsync(() -> executor.embed("classify", List.of("aa", "aaa")));
+      CompletableFuture<?> b = CompletableFuture.supplyAsync(() -> executor.embed("summarize", List.of("bbbb")));
+      await().until(() -> executor.queuedTexts() == 3);
+      Thread.sleep(120);
+      model.release.countDown();
+      first.get();
+      a.get();
+      b.get();
+      assertThatThrownBy(() -> executor.embed("classify", List.of("BOOM"))).isInstanceOf(IllegalStateException.class);
+      await().until(() -> metrics.requests.size() == 4);
+      assertThat(metrics.deviceBatches).containsExactly("mini:1", "mini:3", "mini:1:failed");
+      assertThat(metrics.requests).containsExactly("mini:embed", "mini:classify", "mini:summarize", "mini:classify:failed");
+      // the two coalesced requests waited behind the held call
+      assertThat(metrics.waits.get(1)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+      assertThat(metrics.waits.get(2)).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(100));
+    }
+  }
 }
