@@ -24,7 +24,7 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"demo", "broker", "run", "produce", "consume"})
+  @ValueSource(strings = {"demo", "broker", "run", "produce", "consume", "replay"})
   void everyCommandHasHelp(String command) {
     assertThat(run(command, "--help")).isZero();
     assertThat(out.toString()).startsWith("Usage: lexstream " + command);
