@@ -77,6 +77,15 @@ public final class Lexstream implements AutoCloseable {
     this.streams = streams;
   }
 
+  /**
+   * The longest a graceful {@link #close()} takes (the micro-batch drain, then Kafka Streams' close):
+   * a deployment's termination grace period must be longer, or the drain is cut short (nothing is
+   * lost then, buffered records are in the changelog, but they are processed again after the restart).
+   */
+  public static Duration maxCloseTime() {
+    return DRAIN_TIMEOUT.plus(CLOSE_TIMEOUT);
+  }
+
   /** Where models are extracted and Kafka Streams keeps its state: {@code -Dlexstream.work}, else ./.lexstream. */
   public static Path defaultWorkDir() {
     return Path.of(System.getProperty("lexstream.work", ".lexstream")).toAbsolutePath();
