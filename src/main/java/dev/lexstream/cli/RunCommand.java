@@ -34,7 +34,8 @@ final class RunCommand implements Callable<Integer> {
       closed.countDown();
     }, "lexstream-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
-    System.out.println("running " + loaded.pipelines().size() + " pipeline(s) against " + app.bootstrap());
+    System.out.println("running " + loaded.pipelines().size() + " pipeline(s) against " + app.bootstrap()
+        + (app.opsPort() < 0 ? "" : "; metrics and health on port " + app.opsPort()));
     System.out.flush();
     app.awaitStopped(Duration.ofDays(36500));
     if (terminating.get()) {
