@@ -110,7 +110,12 @@ public final class Lexstream implements AutoCloseable {
       metrics.gauge(MetricNames.LIVE, "1 when live (stream threads and model workers alive)",
           () -> health.liveness().ok() ? 1 : 0);
       if (config.ops().serverEnabled()) {
-        ops = OpsServer.start(config.ops().host(), config.ops().port(), metrics::scrape, health);
+        try {
+          ops = OpsServer.start(config.ops().host(), config.ops().port(), metrics::scrape, health);
+        } catch (java.io.UncheckedIOException e) {
+          throw new ConfigException("ops.port", "cannot listen on " + config.ops().host() + ":" + config.ops().port()
+              + " (" + e.getCause().getMessage() + "); allowed: a free port, or 0 for any free port", e);
+        }
       }
       GpuMemory.register(metrics);
       AvroCodec codec = codec(config);

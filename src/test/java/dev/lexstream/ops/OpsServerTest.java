@@ -103,4 +103,17 @@ class OpsServerTest {
     assertThat(head.statusCode()).isEqualTo(200);
     assertThat(head.body()).isEmpty();
   }
+
+  @Test
+  void aBusyPortIsAConfigErrorNamingTheKey() throws Exception {
+    var config = dev.lexstream.config.ConfigLoader.parse(
+        "ops: {port: %d, host: 127.0.0.1}\npipelines: [{name: p, input: p.raw}]\n".formatted(server.port()),
+        "busy.yaml", java.util.Map.of());
+    dev.lexstream.config.ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+        dev.lexstream.config.ConfigException.class,
+        () -> dev.lexstream.app.Lexstream.start(config, java.nio.file.Files.createTempDirectory("busy")));
+    assertThat(e).isNotNull();
+    assertThat(e.path()).isEqualTo("ops.port");
+    assertThat(e.getMessage()).contains("cannot listen on 127.0.0.1:" + server.port());
+  }
 }
