@@ -254,6 +254,9 @@ public final class ConfigLoader {
         if (type == String.class) {
             return "a string";
         }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
         if (Map.class.isAssignableFrom(type) || type.isRecord()) {
             return "a map";
         }

@@ -189,7 +189,6 @@ final class ConfigValidator {
         }
         reserved(p.summarize(), path + ".summarize");
         reserved(p.translate(), path + ".translate");
-        reserved(p.safety(), path + ".safety");
 
         String name = required(p.name(), path + ".name", "a pipeline name (letters, digits, '.', '_', '-')");
         if (!NAME.matcher(name).matches()) {
@@ -213,6 +212,7 @@ final class ConfigValidator {
                         p.inputFormat(), path + ".inputFormat");
         BatchingSettings batching = batching(p.batching(), path + ".batching");
         List<ClassifyTask> classify = classify(p.classify(), path + ".classify", models);
+        SafetySettings safety = p.safety() == null ? null : SafetyValidator.safety(p.safety(), path + ".safety", models);
         int maxTextBytes = atLeast1(p.maxTextBytes(), PipelineSettings.DEFAULT_MAX_TEXT_BYTES, path + ".maxTextBytes");
         if (maxTextBytes > PipelineSettings.MAX_TEXT_BYTES_LIMIT) {
             // an enriched record carries the text, and must fit Kafka's default 1 MiB message size
@@ -220,7 +220,7 @@ final class ConfigValidator {
                     + PipelineSettings.MAX_TEXT_BYTES_LIMIT);
         }
         return new PipelineSettings(name, input, output, quarantine, deadLetter, inputFormat, batching, classify,
-                maxTextBytes, null, null, null);
+                maxTextBytes, null, null, safety);
     }
 
     private static void reserved(JsonNode node, String path) {

@@ -18,7 +18,7 @@ import java.util.List;
  * @param maxTextBytes larger records go to the dead-letter topic
  * @param summarize    reserved for a later version; always null in a validated config
  * @param translate    reserved for a later version; always null in a validated config
- * @param safety       reserved for a later version; always null in a validated config
+ * @param safety       the safety policy; null when the pipeline has no {@code safety:} section (nothing is checked)
  */
 public record PipelineSettings(
         String name,
@@ -32,7 +32,7 @@ public record PipelineSettings(
         int maxTextBytes,
         JsonNode summarize,
         JsonNode translate,
-        JsonNode safety) {
+        SafetySettings safety) {
 
     public static final int DEFAULT_MAX_TEXT_BYTES = 100_000;
     /** Upper bound of maxTextBytes: an enriched record carries the text and must fit in 1 MiB. */

@@ -411,7 +411,7 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"summarize", "translate", "safety"})
+    @ValueSource(strings = {"summarize", "translate"})
     void rejectsReservedKeys(String key) {
         ConfigException e = error("models: { minilm: { source: x } }\n"
                 + "pipelines: [{name: p, input: in, " + key + ": { model: minilm }}]\n");
