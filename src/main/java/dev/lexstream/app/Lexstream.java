@@ -104,7 +104,8 @@ public final class Lexstream implements AutoCloseable {
   private static Map<String, TextEmbedder> loadModels(LexstreamConfig config, Path workDir) {
     Map<String, TextEmbedder> loaded = new LinkedHashMap<>();
     List<String> used = config.pipelines().stream()
-        .flatMap(p -> p.classify().stream().map(task -> task.model()))
+        .flatMap(p -> java.util.stream.Stream.concat(p.classify().stream().map(task -> task.model()),
+            java.util.stream.Stream.ofNullable(p.safety() == null ? null : p.safety().model())))
         .distinct().toList();
     try {
       for (String name : used) {

@@ -34,31 +34,33 @@ public final class EmbeddingClassifier {
   static final String POSITIVE = "1";
   static final String NEGATIVE = "0";
   private static final int HASH_BUCKETS = 1 << 18;
-  private static final int MIN_GRAM = 2;
-  private static final int MAX_GRAM = 5;
   /** Texts longer than this contribute their head and tail to the n-grams (bounded cost, both ends seen). */
   private static final int MAX_NGRAM_CHARS = 8_000;
-  /** Embedding components of a unit vector are ~1/sqrt(dim): scaled up to weigh like the n-gram block. */
-  private static final double EMBEDDING_SCALE = 4.0;
 
   /** Training settings; the defaults are the ones measured in docs/safety.md. */
-  public record Options(int epochs, double learningRate, long seed) {
+  public record Options(int epochs, double learningRate, long seed, int minGram, int maxGram, boolean words,
+      double embeddingScale) {
     public static Options defaults() {
-      return new Options(12, 0.2, 7L);
+      return new Options(30, 0.05, 7L, 2, 5, false, 2.0);
     }
   }
 
+  /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+  private static final Logger TRIBUO_LOG = Logger.getLogger("org.tribuo");
+
   static {
     // Tribuo logs every epoch through java.util.logging at INFO
-    Logger.getLogger("org.tribuo").setLevel(Level.WARNING);
+    TRIBUO_LOG.setLevel(Level.WARNING);
   }
 
   private final Model<Label> model;
   private final int dimension;
+  private final Options options;
 
-  private EmbeddingClassifier(Model<Label> model, int dimension) {
+  private EmbeddingClassifier(Model<Label> model, int dimension, Options options) {
     this.model = model;
     this.dimension = dimension;
+    this.options = options;
   }
 
   /** Embeds the examples with {@code embedder} (in batches) and trains on them. */
@@ -77,14 +79,14 @@ public final class EmbeddingClassifier {
     LabelFactory factory = new LabelFactory();
     List<Example<Label>> data = new ArrayList<>(texts.size());
     for (int i = 0; i < texts.size(); i++) {
-      data.add(example(new Label(labels[i] ? POSITIVE : NEGATIVE), texts.get(i), embeddings[i]));
+      data.add(example(new Label(labels[i] ? POSITIVE : NEGATIVE), texts.get(i), embeddings[i], options));
     }
     var provenance = new SimpleDataSourceProvenance("lexstream-safety-examples", OffsetDateTime.now(), factory);
     MutableDataset<Label> dataset = new MutableDataset<>(new ListDataSource<>(data, factory, provenance));
     LinearSGDTrainer trainer = new LinearSGDTrainer(new LogMulticlass(),
         new AdaGrad(options.learningRate(), 1e-6), options.epochs(), Integer.MAX_VALUE, 1, options.seed());
     Model<Label> model = trainer.train(dataset);
-    return new EmbeddingClassifier(model, embeddings.length == 0 ? 0 : embeddings[0].length);
+    return new EmbeddingClassifier(model, embeddings.length == 0 ? 0 : embeddings[0].length, options);
   }
 
   /** Probability that each text is positive, given its embedding from the same model as in training. */
@@ -94,7 +96,7 @@ public final class EmbeddingClassifier {
       if (embeddings[i].length != dimension) {
         throw new IllegalArgumentException("embedding of dimension " + embeddings[i].length + ", trained on " + dimension);
       }
-      Prediction<Label> p = model.predict(example(LabelFactory.UNKNOWN_LABEL, texts.get(i), embeddings[i]));
+      Prediction<Label> p = model.predict(example(LabelFactory.UNKNOWN_LABEL, texts.get(i), embeddings[i], options));
       Label positive = p.getOutputScores().get(POSITIVE);
       out[i] = positive == null ? 0 : positive.getScore();
     }
@@ -112,13 +114,13 @@ public final class EmbeddingClassifier {
     return out;
   }
 
-  private static Example<Label> example(Label label, String text, float[] embedding) {
-    Map<String, Double> sparse = ngrams(text);
+  private static Example<Label> example(Label label, String text, float[] embedding, Options options) {
+    Map<String, Double> sparse = ngrams(text, options);
     String[] names = new String[embedding.length + sparse.size()];
     double[] values = new double[names.length];
     for (int i = 0; i < embedding.length; i++) {
       names[i] = "e" + i;
-      values[i] = embedding[i] * EMBEDDING_SCALE;
+      values[i] = embedding[i] * options.embeddingScale();
     }
     int j = embedding.length;
     for (Map.Entry<String, Double> e : sparse.entrySet()) {
@@ -130,15 +132,24 @@ public final class EmbeddingClassifier {
   }
 
   /** Hashed character n-grams of the lower-cased text (words padded with spaces), L2-normalized counts. */
-  static Map<String, Double> ngrams(String text) {
+  static Map<String, Double> ngrams(String text, Options options) {
     String t = text.length() <= MAX_NGRAM_CHARS ? text
         : text.substring(0, MAX_NGRAM_CHARS / 2) + " " + text.substring(text.length() - MAX_NGRAM_CHARS / 2);
     String s = " " + t.toLowerCase(Locale.ROOT).replaceAll("\\s+", " ").strip() + " ";
     Map<Integer, Integer> counts = new HashMap<>();
-    for (int n = MIN_GRAM; n <= MAX_GRAM; n++) {
+    for (int n = options.minGram(); n <= options.maxGram(); n++) {
       for (int i = 0; i + n <= s.length(); i++) {
         int h = Math.floorMod(s.substring(i, i + n).hashCode() * 31 + n, HASH_BUCKETS);
         counts.merge(h, 1, Integer::sum);
+      }
+    }
+    if (options.words()) {
+      String[] words = s.strip().split("[^\\p{L}\\p{N}']+");
+      for (int i = 0; i < words.length; i++) {
+        counts.merge(Math.floorMod(("w " + words[i]).hashCode(), HASH_BUCKETS), 1, Integer::sum);
+        if (i + 1 < words.length) {
+          counts.merge(Math.floorMod(("b " + words[i] + " " + words[i + 1]).hashCode(), HASH_BUCKETS), 1, Integer::sum);
+        }
       }
     }
     double norm = 0;

@@ -9,8 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the pipeline's models on each decoded record and forwards the enriched record, or a dead
- * letter at stage {@code inference} when a model throws on it.
+ * Runs the pipeline's models on each decoded record and forwards the enriched record (to the
+ * quarantine topic, or as a dead letter, when its safety verdict says so), or a dead letter at
+ * stage {@code inference} when a model throws on it.
  */
 final class EnrichProcessor implements Processor<byte[], PendingText, byte[], Object> {
   static final String STAGE = "inference";
@@ -19,13 +20,15 @@ final class EnrichProcessor implements Processor<byte[], PendingText, byte[], Ob
   private final String pipeline;
   private final Enricher enricher;
   private final String outputSink;
+  private final String quarantineSink;
   private final String deadLetterSink;
   private ProcessorContext<byte[], Object> context;
 
-  EnrichProcessor(String pipeline, Enricher enricher, String outputSink, String deadLetterSink) {
+  EnrichProcessor(String pipeline, Enricher enricher, String outputSink, String quarantineSink, String deadLetterSink) {
     this.pipeline = pipeline;
     this.enricher = enricher;
     this.outputSink = outputSink;
+    this.quarantineSink = quarantineSink;
     this.deadLetterSink = deadLetterSink;
   }
 
@@ -49,6 +52,12 @@ final class EnrichProcessor implements Processor<byte[], PendingText, byte[], Ob
           pending.original())), deadLetterSink);
       return;
     }
-    context.forward(record.withValue(enriched.get(0)), outputSink);
+    EnrichedText result = enriched.get(0);
+    switch (SafetyStages.route(result)) {
+      case QUARANTINE -> context.forward(record.withValue(result), quarantineSink);
+      case DEAD_LETTER -> context.forward(record.withValue(SafetyStages.deadLetter(pipeline, result, pending)),
+          deadLetterSink);
+      default -> context.forward(record.withValue(result), outputSink);
+    }
   }
 }

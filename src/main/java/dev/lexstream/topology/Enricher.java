@@ -2,10 +2,11 @@ package dev.lexstream.topology;
 
 import dev.lexstream.avro.Classification;
 import dev.lexstream.avro.EnrichedText;
-import dev.lexstream.avro.SafetyVerdict;
 import dev.lexstream.avro.TaskRun;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.inference.ZeroShotClassifier;
+import dev.lexstream.safety.BatchGuard;
+import dev.lexstream.safety.Verdicts;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -23,10 +24,17 @@ final class Enricher {
 
   private final String pipeline;
   private final List<ClassifyStep> steps;
+  private final BatchGuard guard;
 
   Enricher(String pipeline, List<ClassifyStep> steps) {
+    this(pipeline, steps, null);
+  }
+
+  /** @param guard the safety checks that run on the batch after the models; null when none */
+  Enricher(String pipeline, List<ClassifyStep> steps, BatchGuard guard) {
     this.pipeline = pipeline;
     this.steps = List.copyOf(steps);
+    this.guard = guard;
   }
 
   List<EnrichedText> enrich(List<PendingText> batch) {
@@ -68,11 +76,17 @@ final class Enricher {
           .setTenant(record.document().getTenant())
           .setMetadata(record.document().getMetadata())
           .setClassifications(classifications)
-          .setSafety(SafetyVerdict.newBuilder().setAction("allow").setFindings(List.of()).build())
+          .setSafety(record.safety() == null ? Verdicts.allow() : record.safety())
           .setRuns(runs)
           .setSource(record.source())
           .setProcessedAt(now)
           .build());
+    }
+    if (guard != null) {
+      // after every model task: the guard reads generated fields and reuses the batch's embeddings
+      float[][] embeddings = guard.embedder() == null ? null
+          : passes.computeIfAbsent(guard.embedder(), embedder -> ModelPass.run(embedder, batch)).embeddings();
+      guard.apply(out, batch.stream().map(PendingText::safety).toList(), embeddings);
     }
     return out;
   }

@@ -5,6 +5,8 @@ import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.inference.ZeroShotClassifier;
+import dev.lexstream.safety.BatchGuard;
+import dev.lexstream.safety.InputGuard;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.InputDecoder;
 import dev.lexstream.serde.RecordSerializer;
@@ -17,14 +19,14 @@ import org.apache.kafka.streams.Topology;
 /**
  * Builds the Kafka Streams topology of every pipeline in one readable place:
  * <pre>
- *   input ─▶ decode+validate ─▶ enrich (models) ─▶ output
- *                  │                   │
- *                  └────────┬──────────┘
- *                           ▼
- *                      dead letters
+ *   input ─▶ decode+validate+input guard ─▶ enrich (models, batch guard) ─▶ output | quarantine
+ *                  │                                 │
+ *                  └───────────────┬─────────────────┘
+ *                                  ▼
+ *                             dead letters
  * </pre>
- * Each output record goes to the partition its input came from. The quarantine topic exists from
- * the start; the safety policy is what feeds it.
+ * Each output record goes to the partition its input came from. The safety verdict on each
+ * enriched record decides between output, quarantine and dead letters.
  */
 public final class PipelineTopology {
   private PipelineTopology() {}
@@ -40,23 +42,30 @@ public final class PipelineTopology {
       String decode = p.name() + "-decode";
       String enrich = p.name() + "-enrich";
       String output = p.name() + "-output";
+      String quarantine = p.name() + "-quarantine";
       String deadLetters = p.name() + "-dead-letters";
-      Enricher enricher = enricher(p, models);
+      String safetyPath = "pipelines[" + config.pipelines().indexOf(p) + "].safety";
+      InputGuard inputGuard = p.safety() == null ? null : InputGuard.of(p.safety());
+      BatchGuard batchGuard = p.safety() == null ? null
+          : BatchGuard.of(p.safety(), p.safety().model() == null ? null : models.get(p.safety().model()), safetyPath);
+      Enricher enricher = enricher(p, models, batchGuard);
       topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), p.input());
       topology.addProcessor(decode, () -> new DecodeProcessor(p.name(), new InputDecoder(p.inputFormat()),
-          new TextValidator(p.maxTextBytes()), enrich, deadLetters), source);
-      topology.addProcessor(enrich, () -> new EnrichProcessor(p.name(), enricher, output, deadLetters), decode);
+          new TextValidator(p.maxTextBytes()), inputGuard, enrich, deadLetters), source);
+      topology.addProcessor(enrich, () -> new EnrichProcessor(p.name(), enricher, output, quarantine, deadLetters),
+          decode);
       topology.addSink(output, p.output(), keys, values, partitioner, enrich);
+      topology.addSink(quarantine, p.quarantine(), keys, values, partitioner, enrich);
       topology.addSink(deadLetters, p.deadLetter(), keys, values, partitioner, decode, enrich);
     }
     return topology;
   }
 
-  private static Enricher enricher(PipelineSettings pipeline, Map<String, TextEmbedder> models) {
+  private static Enricher enricher(PipelineSettings pipeline, Map<String, TextEmbedder> models, BatchGuard guard) {
     List<Enricher.ClassifyStep> steps = pipeline.classify().stream()
         .map(task -> classifyStep(task, models.get(task.model())))
         .toList();
-    return new Enricher(pipeline.name(), steps);
+    return new Enricher(pipeline.name(), steps, guard);
   }
 
   private static Enricher.ClassifyStep classifyStep(ClassifyTask task, TextEmbedder model) {
