@@ -17,6 +17,7 @@ public final class InjectionPatterns {
   private record Rule(String name, Pattern pattern, double weight, List<String> triggers) {}
 
   private static final String W = "[\\p{L}\\p{N}'’-]+";
+  private static final String SEP = "[\\s\"'“”„‘’«»]+";
   private static final String OVERRIDE = "(?:ignore|ignoring|disregard|disregarding|forget|skip|override|bypass|"
       + "overlook|neglect|drop|abandon|discard)";
   private static final String QUALIFIER = "(?:all|any|the|your|my|every|these|those|of|previous|previously|prior|"
@@ -26,15 +27,16 @@ public final class InjectionPatterns {
       + "everything|anything|messages?|input)";
 
   private static final List<Rule> RULES = List.of(
-      rule("override-instructions", "(?i)\\b" + OVERRIDE + "\\s+(?:" + QUALIFIER + "\\s+){0,4}" + TARGET + "\\b", 0.9,
+      rule("override-instructions", "(?i)\\b" + OVERRIDE + SEP + "(?:" + QUALIFIER + SEP + "){0,4}" + TARGET + "\\b", 0.9,
           "ignor", "disregard", "forget", "skip", "overrid", "bypass", "overlook", "neglect", "drop", "abandon", "discard"),
       rule("forget-everything", "(?i)\\b(?:forget|ignore|disregard)\\s+(?:about\\s+)?(?:everything|all\\s+that|"
           + "what\\s+(?:i|you)\\s+(?:said|told|were\\s+told))", 0.9,
           "forget", "ignore", "disregard"),
       rule("reveal-prompt", "(?i)\\b(?:reveal|show|print|repeat|output|display|tell|give|leak|write|spell|"
-          + "what\\s+(?:is|are|was|were))\\s+(?:me\\s+|us\\s+)?(?:out\\s+)?(?:your|the)\\s+(?:" + W + "\\s+){0,2}?"
-          + "(?:system\\s+prompt|prompt|instructions|initial\\s+text|password|secret)", 0.8,
-          "prompt", "instructions", "initial", "password", "secret"),
+          + "what\\s+(?:is|are|was|were))\\s+(?:me\\s+|us\\s+)?(?:out\\s+)?(?:your\\s+(?:" + W + "\\s+){0,2}?"
+          + "(?:system\\s+prompt|prompt|instructions|rules|password|secret)|the\\s+(?:system|initial|hidden|secret|"
+          + "original|full|first|previous)\\s+(?:prompt|instructions|text|message|rules))", 0.8,
+          "prompt", "instructions", "rules", "password", "secret", "text", "message"),
       rule("system-prompt", "(?i)\\bsystem\\s+prompt\\b", 0.6,
           "system"),
       rule("jailbreak", "(?i)\\b(?:jailbreak|jailbroken|do\\s+anything\\s+now|developer\\s+mode|dan\\s+mode|"

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The per-record part of the input guard, run right after validation and before the text reaches
@@ -20,11 +21,12 @@ import java.util.Set;
  */
 public final class InputGuard {
   private final SafetySettings settings;
-  private final PiiDetector pii;
+  private final Function<String, List<Finding>> pii;
   private final Redactor redactor;
   private final Redactor tagRedactor = new Redactor(SafetySettings.Redaction.defaults());
 
-  InputGuard(SafetySettings settings, PiiDetector pii) {
+  /** @param pii the PII detector (a function so that tests can make it fail) */
+  InputGuard(SafetySettings settings, Function<String, List<Finding>> pii) {
     this.settings = settings;
     this.pii = pii;
     this.redactor = new Redactor(settings.redaction());
@@ -38,7 +40,7 @@ public final class InputGuard {
         types.add(t);
       }
     }
-    return types.isEmpty() ? null : new InputGuard(settings, new PiiDetector(types));
+    return types.isEmpty() ? null : new InputGuard(settings, new PiiDetector(types)::detect);
   }
 
   /**
@@ -59,7 +61,7 @@ public final class InputGuard {
   public Result screen(String text) {
     List<Finding> found;
     try {
-      found = pii.detect(text);
+      found = pii.apply(text);
     } catch (RuntimeException e) {
       return failed(text, e);
     }

@@ -92,7 +92,7 @@ public final class PiiDetector {
       "(?i)" + AT + "[a-z0-9-]+(?:" + DOT + "[a-z0-9-]+)+");
   private static final Pattern CARD_PATTERN = Pattern.compile(
       "\\b(?:\\d{4}(?:[ -]\\d{4}){2,3}(?:[ -]\\d{1,3})?|\\d{4}[ -]\\d{6}[ -]\\d{4,5}|\\d+)\\b");
-  private static final Pattern IBAN_START = Pattern.compile("\\b[A-Za-z]{2}\\d{2}[A-Za-z0-9]");
+  private static final Pattern IBAN_START = Pattern.compile("\\b[A-Za-z]{2}\\d{2} ?[A-Za-z0-9]");
   private static final Pattern SSN_PATTERN = Pattern.compile("\\b(?:\\d{3}[- ]\\d{2}[- ]\\d{4}|\\d{9})\\b");
   private static final Pattern IPV4_PATTERN = Pattern.compile("\\b\\d+\\.\\d+\\.\\d+\\.\\d+\\b");
   private static final Pattern IPV6_PATTERN = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
