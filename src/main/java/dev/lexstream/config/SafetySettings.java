@@ -85,8 +85,8 @@ public record SafetySettings(
         public static final double DEFAULT_PROMPT_INJECTION = 0.5;
         public static final double DEFAULT_TOXICITY = 0.5;
         public static final double DEFAULT_OUTPUT_TOXICITY = 0.5;
-        public static final double DEFAULT_SUMMARY_FAITHFULNESS = 0.35;
-        public static final double DEFAULT_TRANSLATION_FAITHFULNESS = 0.15;
+        public static final double DEFAULT_SUMMARY_FAITHFULNESS = 0.25;
+        public static final double DEFAULT_TRANSLATION_FAITHFULNESS = 0.10;
         public static final double DEFAULT_LANGUAGE = 0.8;
         public static final double DEFAULT_MAX_LENGTH_RATIO = 3.0;
 
