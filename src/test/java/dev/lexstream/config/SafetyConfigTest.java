@@ -76,6 +76,14 @@ class SafetyConfigTest {
     }
 
     @Test
+    void exampleConfigFileIsValid() {
+        SafetySettings s = ConfigLoader.load(java.nio.file.Path.of("config/safety.yaml"), Map.of()).pipelines().get(0)
+                .safety();
+        assertThat(s.action("pii.credit_card")).isEqualTo(SafetyAction.DROP);
+        assertThat(s.needsModel()).isTrue();
+    }
+
+    @Test
     void absentSectionMeansNoPolicyAndPiiOnlyNeedsNoModel() {
         assertThat(ConfigLoader.parse("pipelines: [{name: p, input: in}]", "t.yaml", Map.of()).pipelines().get(0).safety())
                 .isNull();
