@@ -1,11 +1,15 @@
 package dev.lexstream.app;
 
+import dev.lexstream.avro.DeadLetter;
+import dev.lexstream.avro.EnrichedText;
+import dev.lexstream.batching.BatchingControl;
 import dev.lexstream.config.ConfigException;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.ModelSettings;
 import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.inference.DeviceSpec;
 import dev.lexstream.inference.DjlTextEmbedder;
+import dev.lexstream.inference.InferenceExecutor;
 import dev.lexstream.inference.ModelSource;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.kafka.EmbeddedKafka;
@@ -37,16 +41,24 @@ public final class Lexstream implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Lexstream.class);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
 
+  /** How long a graceful close waits for buffered micro-batches to flush before closing anyway. */
+  private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
+
   private final EmbeddedKafka broker;
   private final String bootstrap;
   private final Map<String, TextEmbedder> models;
+  private final Map<String, InferenceExecutor> executors;
+  private final BatchingControl batching;
   private final KafkaStreams streams;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, TextEmbedder> models, KafkaStreams streams) {
+  private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, TextEmbedder> models,
+      Map<String, InferenceExecutor> executors, BatchingControl batching, KafkaStreams streams) {
     this.broker = broker;
     this.bootstrap = bootstrap;
     this.models = models;
+    this.executors = executors;
+    this.batching = batching;
     this.streams = streams;
   }
 
@@ -59,6 +71,11 @@ public final class Lexstream implements AutoCloseable {
   public static Lexstream start(LexstreamConfig config, Path workDir) {
     AvroCodec codec = codec(config);
     Map<String, TextEmbedder> models = loadModels(config, workDir);
+    Map<String, InferenceExecutor> executors = new LinkedHashMap<>();
+    models.forEach((name, model) -> {
+      ModelSettings settings = config.models().get(name);
+      executors.put(name, InferenceExecutor.start(model, settings.maxBatch(), settings.coalesce()));
+    });
     EmbeddedKafka broker = null;
     try {
       String bootstrap = config.kafka().bootstrap();
@@ -68,9 +85,10 @@ public final class Lexstream implements AutoCloseable {
         log.info("embedded Kafka broker ready at {}", bootstrap);
       }
       TopicAdmin.ensureTopics(bootstrap, clientProperties(config), topics(config), Duration.ofSeconds(60));
-      var topology = PipelineTopology.build(config, models, codec);
+      BatchingControl batching = new BatchingControl();
+      var topology = PipelineTopology.build(config, executors, codec, batching);
       KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, bootstrap, workDir));
-      Lexstream app = new Lexstream(broker, bootstrap, models, streams);
+      Lexstream app = new Lexstream(broker, bootstrap, models, executors, batching, streams);
       streams.setStateListener((now, before) -> {
         log.info("kafka streams state {} -> {}", before, now);
         if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -84,6 +102,7 @@ public final class Lexstream implements AutoCloseable {
       streams.start();
       return app;
     } catch (RuntimeException e) {
+      executors.values().forEach(Lexstream::closeQuietly);
       models.values().forEach(Lexstream::closeQuietly);
       if (broker != null) {
         broker.close();
@@ -92,13 +111,24 @@ public final class Lexstream implements AutoCloseable {
     }
   }
 
+  /**
+   * The output codec, with a registry client whenever a registry URL is configured; with
+   * {@code format: registry} the output schemas are registered (or looked up) now, so a registry
+   * problem stops the start with its reason.
+   */
   private static AvroCodec codec(LexstreamConfig config) {
-    try {
-      return new AvroCodec(config.serialization().format());
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("serialization.format", "'registry' is not available in this version; "
-          + "allowed: single-object, json");
+    AvroCodec codec = AvroCodec.create(config.serialization());
+    for (PipelineSettings p : config.pipelines()) {
+      codec.prepare(p.output(), EnrichedText.getClassSchema());
+      codec.prepare(p.quarantine(), EnrichedText.getClassSchema());
+      codec.prepare(p.deadLetter(), DeadLetter.getClassSchema());
     }
+    if (codec.registry() != null) {
+      log.info("schema registry {} (format {}, subjects by {} strategy)",
+          codec.registry().client().options().urls(), config.serialization().format().yamlName(),
+          codec.registry().strategy().yamlName());
+    }
+    return codec;
   }
 
   private static Map<String, TextEmbedder> loadModels(LexstreamConfig config, Path workDir) {
@@ -158,6 +188,9 @@ public final class Lexstream implements AutoCloseable {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.kafka().replicationFactor()));
     // the 5.0 default, set now: without it every start warns
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+    // a stream thread waits in poll() up to poll.ms before it can punctuate: keep that under maxWait
+    long maxWait = config.pipelines().stream().mapToLong(p -> p.batching().maxWait().toMillis()).min().orElse(100);
+    props.put(StreamsConfig.POLL_MS_CONFIG, Long.toString(Math.max(1, Math.min(100, maxWait / 2))));
     // the user's pass-through properties win over our defaults, including the processing guarantee
     props.putAll(config.kafka().properties());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -193,10 +226,32 @@ public final class Lexstream implements AutoCloseable {
     return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  /** Stops polling, commits what was processed, closes the models and the embedded broker. */
+  /** Records waiting in micro-batch buffers of this instance's tasks. */
+  public int buffered() {
+    return batching.buffered();
+  }
+
+  /**
+   * Flushes the micro-batch buffers (bounded wait), then stops polling, commits, and closes the
+   * models and the embedded broker. Anything still buffered is safe in the changelog.
+   */
   @Override
   public void close() {
+    if (streams.state() == KafkaStreams.State.RUNNING) {
+      batching.drain();
+      long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+      while (batching.buffered() > 0 && System.nanoTime() < deadline && streams.state() == KafkaStreams.State.RUNNING) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      log.info("drained micro-batches ({} records left buffered)", batching.buffered());
+    }
     streams.close(CLOSE_TIMEOUT);
+    executors.values().forEach(Lexstream::closeQuietly);
     models.values().forEach(Lexstream::closeQuietly);
     if (broker != null) {
       broker.close();

@@ -2,8 +2,11 @@ package dev.lexstream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lexstream.config.SerializationSettings;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.AvroJson;
+import dev.lexstream.serde.registry.RegistryCodec;
+import dev.lexstream.serde.registry.SchemaRegistryClient;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.ByteBuffer;
@@ -28,7 +31,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code consume}: prints a topic from the beginning as JSON lines, decoding Avro or JSON values. */
+/**
+ * {@code consume}: prints a topic from the beginning as JSON lines, decoding Avro (single-object, or
+ * the schema-registry wire format with {@code --registry}) or JSON values.
+ */
 @Command(name = "consume", mixinStandardHelpOptions = true,
     description = "Print a topic from the beginning (read_committed), one JSON object per line.")
 final class ConsumeCommand implements Callable<Integer> {
@@ -47,8 +53,15 @@ final class ConsumeCommand implements Callable<Integer> {
       description = "Stop after this many seconds without a new record. Default: ${DEFAULT-VALUE}.")
   double idleTimeoutSeconds;
 
+  @Option(names = "--registry", defaultValue = "${env:" + SerializationSettings.ENV_REGISTRY_URL + "}",
+      description = "Schema registry URL(s), comma-separated, to decode schema-registry wire-format values "
+          + "(default: $" + SerializationSettings.ENV_REGISTRY_URL + "). Basic auth from $"
+          + SerializationSettings.ENV_REGISTRY_USERNAME + " and $" + SerializationSettings.ENV_REGISTRY_PASSWORD + ".")
+  String registryUrl;
+
   @Override
   public Integer call() {
+    RegistryCodec registry = registry();
     if (max != null && max < 1) {
       throw new ParameterException(spec.commandLine(), "--max: must be >= 1, got " + max);
     }
@@ -78,7 +91,7 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         lastRecord = System.nanoTime();
         for (ConsumerRecord<byte[], byte[]> record : records) {
-          out.println(render(record.topic(), record.partition(), record.offset(), record.value()));
+          out.println(render(record.topic(), record.partition(), record.offset(), record.value(), registry));
           out.flush();
           if (max != null && ++printed >= max) {
             break;
@@ -87,6 +100,23 @@ final class ConsumeCommand implements Callable<Integer> {
       }
     }
     return 0;
+  }
+
+  private RegistryCodec registry() {
+    if (registryUrl == null || registryUrl.isBlank()) {
+      return null;
+    }
+    SchemaRegistryClient.Options options;
+    try {
+      options = SchemaRegistryClient.Options.of(registryUrl);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--registry: " + e.getMessage());
+    }
+    String user = System.getenv(SerializationSettings.ENV_REGISTRY_USERNAME);
+    if (user != null && !user.isBlank()) {
+      options = options.withBasicAuth(user.strip(), System.getenv(SerializationSettings.ENV_REGISTRY_PASSWORD));
+    }
+    return RegistryCodec.forReading(new SchemaRegistryClient(options));
   }
 
   /** Read-committed, group-less consumer properties shared by consume and demo. */
@@ -101,8 +131,16 @@ final class ConsumeCommand implements Callable<Integer> {
 
   /** One value as a JSON object: decoded Avro or JSON, else the raw value with its coordinates. */
   static JsonNode render(String topic, int partition, long offset, byte[] value) {
+    return render(topic, partition, offset, value, null);
+  }
+
+  /**
+   * One value as a JSON object: decoded Avro (registry-encoded ones through {@code registry}, may be
+   * null) or JSON; else, or when it cannot be decoded, the raw value with its coordinates and the error.
+   */
+  static JsonNode render(String topic, int partition, long offset, byte[] value, RegistryCodec registry) {
     try {
-      Optional<JsonNode> decoded = AvroCodec.toJson(value);
+      Optional<JsonNode> decoded = AvroCodec.toJson(value, registry);
       if (decoded.isPresent()) {
         return decoded.get();
       }

@@ -6,6 +6,7 @@ import dev.lexstream.app.Lexstream;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.serde.AvroJson;
+import dev.lexstream.serde.registry.RegistryCodec;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,7 +67,9 @@ final class DemoCommand implements Callable<Integer> {
         return Main.EXIT_RUNTIME_ERROR;
       }
       produce(app.bootstrap(), pipeline.input(), inputs);
-      long seen = printOutcomes(app.bootstrap(), pipeline, inputs.size(), out);
+      RegistryCodec registry = loaded.serialization().registryUrl() == null ? null
+          : RegistryCodec.create(loaded.serialization());
+      long seen = printOutcomes(app.bootstrap(), pipeline, inputs.size(), out, registry);
       if (seen < inputs.size()) {
         err.println("demo: only " + seen + " of " + inputs.size() + " outcomes within " + OUTCOME_TIMEOUT);
         return Main.EXIT_RUNTIME_ERROR;
@@ -118,7 +121,8 @@ final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private static long printOutcomes(String bootstrap, PipelineSettings pipeline, int expected, PrintWriter out) {
+  private static long printOutcomes(String bootstrap, PipelineSettings pipeline, int expected, PrintWriter out,
+      RegistryCodec registry) {
     Map<String, String> outcomes = Map.of(pipeline.output(), "enriched", pipeline.quarantine(), "quarantine",
         pipeline.deadLetter(), "dlq");
     long seen = 0;
@@ -133,7 +137,8 @@ final class DemoCommand implements Callable<Integer> {
       long deadline = System.nanoTime() + OUTCOME_TIMEOUT.toNanos();
       while (seen < expected && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          JsonNode node = ConsumeCommand.render(record.topic(), record.partition(), record.offset(), record.value());
+          JsonNode node = ConsumeCommand.render(record.topic(), record.partition(), record.offset(), record.value(),
+              registry);
           ObjectNode line = AvroJson.MAPPER.createObjectNode().put("outcome", outcomes.get(record.topic()));
           out.println(node instanceof ObjectNode object ? line.setAll(object) : line.set("value", node));
           out.flush();

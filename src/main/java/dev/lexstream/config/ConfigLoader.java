@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
  * Reads a Lexstream YAML config, strictly: unknown or duplicate keys, wrong types, bad values and
  * missing required keys are {@link ConfigException}s naming the key path and what is allowed.
  * The environment variable {@value #ENV_BOOTSTRAP}, when set and non-empty, overrides
- * {@code kafka.bootstrap}.
+ * {@code kafka.bootstrap}; the {@code ENV_*} variables of {@link SerializationSettings} override
+ * serialization keys the same way.
  */
 public final class ConfigLoader {
 
@@ -87,7 +88,7 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, "cannot read config (" + e.getMessage() + "); see DESIGN.md for the format", e);
         }
-        return new ConfigValidator(env.get(ENV_BOOTSTRAP)).validate(raw, source);
+        return new ConfigValidator(env.get(ENV_BOOTSTRAP), env).validate(raw, source);
     }
 
     private static JsonNode readTree(String yaml, String source) {
@@ -256,6 +257,9 @@ public final class ConfigLoader {
         }
         if (type == Double.class || type == double.class) {
             return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
         }
         if (Map.class.isAssignableFrom(type) || type.isRecord()) {
             return "a map";

@@ -2,8 +2,6 @@ package dev.lexstream.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,9 +26,16 @@ final class ConfigValidator {
             "allowed: a Kafka topic name (letters, digits, '.', '_', '-'; at most 249 characters)";
 
     private final String envBootstrap;
+    private final Map<String, String> env;
 
     ConfigValidator(String envBootstrap) {
+        this(envBootstrap, Map.of());
+    }
+
+    /** @param env the environment: serialization overrides (see {@link SerializationSettings}) */
+    ConfigValidator(String envBootstrap, Map<String, String> env) {
         this.envBootstrap = envBootstrap == null || envBootstrap.isBlank() ? null : envBootstrap.strip();
+        this.env = env;
     }
 
     LexstreamConfig validate(RawConfig.Root raw, String source) {
@@ -95,35 +100,7 @@ final class ConfigValidator {
     // ---- serialization ----
 
     private SerializationSettings serialization(RawConfig.Serialization s) {
-        if (s == null) {
-            return SerializationSettings.defaults();
-        }
-        SerializationSettings.Format format = s.format() == null ? SerializationSettings.Format.SINGLE_OBJECT
-                : oneOf(SerializationSettings.Format.values(), SerializationSettings.Format::yamlName,
-                        s.format(), "serialization.format");
-        String url = s.registryUrl() == null ? null : s.registryUrl().strip();
-        if (url != null) {
-            for (String u : url.split(",", -1)) {
-                if (!isHttpUrl(u.strip())) {
-                    throw new ConfigException("serialization.registryUrl", ConfigLoader.quote(url)
-                            + " is not a URL; allowed: http:// or https:// URLs, comma-separated");
-                }
-            }
-        }
-        if (format == SerializationSettings.Format.REGISTRY && url == null) {
-            throw new ConfigException("serialization.registryUrl", "missing; required when serialization.format "
-                    + "is registry: the schema registry URL (e.g. http://localhost:8081)");
-        }
-        return new SerializationSettings(format, url);
-    }
-
-    private static boolean isHttpUrl(String u) {
-        try {
-            URI uri = new URI(u);
-            return ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null;
-        } catch (URISyntaxException e) {
-            return false;
-        }
+        return new SerializationValidator(env).validate(s);
     }
 
     // ---- models ----
@@ -140,7 +117,7 @@ final class ConfigValidator {
             }
             if (m == null) {
                 throw new ConfigException(path, "has no settings; required: a map with 'source' "
-                        + "(and optionally 'device')");
+                        + "(and optionally 'device', 'maxBatch', 'coalesce')");
             }
             String source = required(m.source(), path + ".source",
                     "builtin:NAME or a directory path (e.g. builtin:all-minilm-l6-v2-q)");
@@ -148,7 +125,9 @@ final class ConfigValidator {
             if (!DEVICE.matcher(device).matches()) {
                 throw new ConfigException(path + ".device", invalid(device) + "; allowed: auto, cpu, gpu, gpu:N");
             }
-            models.put(name, new ModelSettings(source, device));
+            int maxBatch = atLeast1(m.maxBatch(), ModelSettings.DEFAULT_MAX_BATCH, path + ".maxBatch");
+            boolean coalesce = m.coalesce() == null ? ModelSettings.DEFAULT_COALESCE : m.coalesce();
+            models.put(name, new ModelSettings(source, device, maxBatch, coalesce));
         });
         return models;
     }

@@ -23,10 +23,18 @@ final class RawConfig {
                  LinkedHashMap<String, String> properties) {
     }
 
-    record Serialization(String format, String registryUrl) {
+    record Serialization(String format, String registryUrl, String subjectStrategy, Boolean autoRegister,
+                         Boolean keys, BasicAuth basicAuth, Truststore truststore, String timeout, Integer retries,
+                         String retryBackoff) {
     }
 
-    record Model(String source, String device) {
+    record BasicAuth(String username, String password) {
+    }
+
+    record Truststore(String path, String password, String type) {
+    }
+
+    record Model(String source, String device, Integer maxBatch, Boolean coalesce) {
     }
 
     record Pipeline(String name, String input, String output, String quarantine, String deadLetter,

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +112,16 @@ public final class BatchGuard {
    * text by {@link #embedder()} (null when that is null). Sets each record's {@code safety}.
    */
   public void apply(List<EnrichedText> records, List<SafetyVerdict> input, float[][] embeddings) {
+    apply(records, input, embeddings, null);
+  }
+
+  /**
+   * As {@link #apply(List, List, float[][])}, embedding generated text with {@code embed} (e.g. the
+   * model's shared executor) instead of calling {@link #embedder()} directly; null for the latter.
+   */
+  public void apply(List<EnrichedText> records, List<SafetyVerdict> input, float[][] embeddings,
+      Function<List<String>, float[][]> embed) {
+
     int n = records.size();
     List<List<Verdicts.Acted>> found = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -124,7 +135,7 @@ public final class BatchGuard {
     if (toxicity != null && settings.checks(Categories.TOXICITY)) {
       classify(toxicity, Categories.TOXICITY, settings.thresholds().toxicity(), texts, embeddings, found, false);
     }
-    checkOutputs(records, embeddings, found);
+    checkOutputs(records, embeddings, found, embed);
     for (int i = 0; i < n; i++) {
       records.get(i).setSafety(Verdicts.merge(input.get(i), found.get(i)));
     }
@@ -159,7 +170,8 @@ public final class BatchGuard {
   /** One generated text of a record. */
   private record Generated(int record, String kind, String target, String text) {}
 
-  private void checkOutputs(List<EnrichedText> records, float[][] sourceEmbeddings, List<List<Verdicts.Acted>> found) {
+  private void checkOutputs(List<EnrichedText> records, float[][] sourceEmbeddings, List<List<Verdicts.Acted>> found,
+      Function<List<String>, float[][]> embed) {
     List<Generated> generated = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       EnrichedText r = records.get(i);
@@ -214,7 +226,7 @@ public final class BatchGuard {
     List<String> texts = nonEmpty.stream().map(Generated::text).toList();
     float[][] vectors;
     try {
-      vectors = EmbeddingClassifier.embedAll(embedder, texts);
+      vectors = embed != null ? embed.apply(texts) : EmbeddingClassifier.embedAll(embedder, texts);
     } catch (RuntimeException e) {
       failedOutputs(nonEmpty, "output-embedding", e, found);
       return;

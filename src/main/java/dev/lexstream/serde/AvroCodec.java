@@ -2,7 +2,10 @@ package dev.lexstream.serde;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lexstream.avro.DeadLetter;
+import dev.lexstream.config.SerializationSettings;
 import dev.lexstream.config.SerializationSettings.Format;
+import dev.lexstream.serde.registry.RegistryCodec;
+import dev.lexstream.serde.registry.RegistryException;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.avro.TextDocument;
 import java.io.ByteArrayOutputStream;
@@ -32,7 +35,9 @@ import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Encodes Lexstream's Avro records in the configured {@link Format}, and recognizes any of
- * the encodings on the way back (by their first bytes) for readers such as {@code consume}.
+ * the encodings on the way back (by their first bytes) for readers such as {@code consume}:
+ * single-object Avro ({@code C3 01}), the schema-registry wire format (magic byte {@code 0}; needs
+ * a registry) and JSON.
  */
 public final class AvroCodec {
   /** First two bytes of Avro's single-object encoding. */
@@ -45,25 +50,92 @@ public final class AvroCodec {
           .collect(Collectors.toUnmodifiableMap(SchemaNormalization::parsingFingerprint64, Function.identity()));
 
   private final Format format;
+  private final RegistryCodec registry;
+  private final boolean keys;
 
+  /** A codec for {@code single-object} or {@code json}, without a registry. */
   public AvroCodec(Format format) {
-    if (format == Format.REGISTRY) {
-      throw new IllegalArgumentException(
-          "serialization.format: registry is not available in this version; allowed: single-object, json");
+    this(format, null, false);
+  }
+
+  /**
+   * @param registry the registry codec; required for {@link Format#REGISTRY}, and used with any format
+   *     to read registry-encoded input; null without a registry
+   * @param keys     write record keys in the registry format too (only with {@link Format#REGISTRY})
+   */
+  public AvroCodec(Format format, RegistryCodec registry, boolean keys) {
+    if (format == Format.REGISTRY && registry == null) {
+      throw new IllegalArgumentException("serialization.format: registry needs a schema registry client");
+    }
+    if (keys && format != Format.REGISTRY) {
+      throw new IllegalArgumentException("key serialization needs serialization.format: registry");
     }
     this.format = format;
+    this.registry = registry;
+    this.keys = keys;
+  }
+
+  /**
+   * The codec a config describes, with a registry client whenever {@code serialization.registryUrl} is set.
+   *
+   * @throws dev.lexstream.config.ConfigException when the registry's trust store cannot be loaded
+   */
+  public static AvroCodec create(SerializationSettings settings) {
+    RegistryCodec registry = settings.registryUrl() == null ? null : RegistryCodec.create(settings);
+    return new AvroCodec(settings.format(), registry, settings.registry().keys());
   }
 
   public Format format() {
     return format;
   }
 
+  /** The registry codec, or null when no registry is configured. */
+  public RegistryCodec registry() {
+    return registry;
+  }
+
+  /** Whether keys are written in the registry format. */
+  public boolean encodesKeys() {
+    return keys;
+  }
+
+  /** Encodes a value in the single-object or JSON format; the registry format needs the topic. */
   public byte[] encode(SpecificRecord record) {
+    if (format == Format.REGISTRY) {
+      throw new IllegalStateException("the registry format needs the topic: use encode(topic, record)");
+    }
+    return encode(null, record);
+  }
+
+  /** Encodes a value for a topic (the topic names the registry subject). */
+  public byte[] encode(String topic, SpecificRecord record) {
     return switch (format) {
       case SINGLE_OBJECT -> singleObject(record);
       case JSON -> AvroJson.toJson(record).toString().getBytes(StandardCharsets.UTF_8);
-      case REGISTRY -> throw new IllegalStateException("unreachable: registry rejected at construction");
+      case REGISTRY -> registry.encode(topic, record);
     };
+  }
+
+  /** Encodes a key for a topic: unchanged unless keys are written in the registry format. */
+  public byte[] encodeKey(String topic, byte[] key) {
+    return keys ? registry.encodeKey(topic, key) : key;
+  }
+
+  /**
+   * With the registry format, registers (or, without autoRegister, looks up) the value schema for a
+   * topic now, so that a registry that is unreachable, refuses access or holds an incompatible
+   * schema stops the start with a clear error instead of failing the first record. No-op otherwise.
+   *
+   * @throws RegistryException with the reason
+   */
+  public void prepare(String topic, Schema valueSchema) {
+    if (format != Format.REGISTRY) {
+      return;
+    }
+    registry.schemaId(topic, false, valueSchema);
+    if (keys) {
+      registry.schemaId(topic, true, RegistryCodec.STRING_KEY);
+    }
   }
 
   private static byte[] singleObject(SpecificRecord record) {
@@ -90,7 +162,7 @@ public final class AvroCodec {
 
   /** True when the bytes start like the Confluent wire format (magic 0 and a 4-byte schema id). */
   public static boolean isRegistryWireFormat(byte[] bytes) {
-    return bytes != null && bytes.length >= 5 && bytes[0] == 0;
+    return RegistryCodec.matches(bytes);
   }
 
   /**
@@ -140,16 +212,39 @@ public final class AvroCodec {
   }
 
   /**
-   * Reads an output value in whatever encoding it has: single-object Avro or JSON.
+   * Reads an output value in whatever encoding it has: single-object Avro or JSON; registry-encoded
+   * values are an error here (see {@link #toJson(byte[], RegistryCodec)}).
    * Returns empty when the bytes are neither (callers show them raw).
    */
   public static Optional<JsonNode> toJson(byte[] bytes) throws IOException {
+    return toJson(bytes, null);
+  }
+
+  /**
+   * Reads a value in whatever encoding it has: single-object Avro, the schema-registry wire format
+   * (with the writer schema fetched by id from {@code registry}) or JSON. Returns empty when the bytes
+   * are none of these (callers show them raw).
+   *
+   * @param registry null when no registry is available
+   * @throws IOException for unknown schema ids or fingerprints, malformed bodies, registry-encoded bytes
+   *     without a registry, and registry failures (unreachable, refused)
+   */
+  public static Optional<JsonNode> toJson(byte[] bytes, RegistryCodec registry) throws IOException {
     if (isSingleObject(bytes)) {
       return Optional.of(AvroJson.toJson(decodeSingleObject(bytes)));
     }
     if (isRegistryWireFormat(bytes)) {
-      throw new IOException("Confluent wire-format record (schema id "
-          + ByteBuffer.wrap(bytes, 1, 4).getInt() + "): registry decoding is not available in this version");
+      int id = RegistryCodec.schemaId(bytes);
+      if (registry == null) {
+        throw new IOException("schema-registry wire-format record (schema id " + id
+            + "): give the registry URL to decode it (consume --registry URL, or " + SerializationSettings.ENV_REGISTRY_URL
+            + ")");
+      }
+      try {
+        return Optional.of(AvroJson.toJsonValue(registry.decode(bytes)));
+      } catch (RegistryException e) {
+        throw new IOException(e.getMessage(), e);
+      }
     }
     if (bytes != null && bytes.length > 0 && bytes[0] == '{') {
       return Optional.of(AvroJson.MAPPER.readTree(bytes));

@@ -32,6 +32,11 @@ public final class AvroJson {
     return node;
   }
 
+  /** Any Avro datum (record, string, number, bytes, ...) as JSON, unions unwrapped. */
+  public static JsonNode toJsonValue(Object value) {
+    return value(value);
+  }
+
   private static JsonNode value(Object value) {
     if (value == null) {
       return NODES.nullNode();

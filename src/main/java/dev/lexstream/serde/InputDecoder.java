@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.lexstream.avro.TextDocument;
 import dev.lexstream.config.PipelineSettings.InputFormat;
+import dev.lexstream.serde.registry.RegistryCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -19,8 +20,10 @@ import java.util.Map;
 
 /**
  * Turns the bytes of an input record into a {@link TextDocument}: plain UTF-8 text, a JSON object
- * or Avro {@code TextDocument}, either as configured or detected from the first bytes.
- * Anything it cannot read is rejected at stage {@code decode} with a reason.
+ * or Avro {@code TextDocument} (single-object encoding, or the schema-registry wire format when a
+ * registry is configured), either as configured or detected from the first bytes.
+ * Anything it cannot read is rejected at stage {@code decode} with a reason; a registry that cannot
+ * be reached is not about one record, and fails with a {@link dev.lexstream.serde.registry.RegistryException}.
  */
 public final class InputDecoder {
   public static final String STAGE = "decode";
@@ -29,9 +32,16 @@ public final class InputDecoder {
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private final InputFormat mode;
+  private final RegistryCodec registry;
 
   public InputDecoder(InputFormat mode) {
+    this(mode, null);
+  }
+
+  /** @param registry reads registry-encoded Avro input; null when no registry is configured */
+  public InputDecoder(InputFormat mode, RegistryCodec registry) {
     this.mode = mode;
+    this.registry = registry;
   }
 
   public TextDocument decode(byte[] value) throws RejectedRecordException {
@@ -51,8 +61,7 @@ public final class InputDecoder {
       return avro(value);
     }
     if (AvroCodec.isRegistryWireFormat(value)) {
-      throw new RejectedRecordException(STAGE,
-          "record starts with the Confluent wire-format magic byte 0; registry-encoded input is not available in this version");
+      return avro(value);
     }
     int first = firstNonWhitespace(value);
     if (first >= 0 && value[first] == '{') {
@@ -163,11 +172,27 @@ public final class InputDecoder {
     return metadata;
   }
 
-  private static TextDocument avro(byte[] value) throws RejectedRecordException {
+  private TextDocument avro(byte[] value) throws RejectedRecordException {
+    if (AvroCodec.isRegistryWireFormat(value)) {
+      return registryAvro(value);
+    }
     try {
       return AvroCodec.decodeSingleObject(value, TextDocument.class);
     } catch (IOException e) {
       throw new RejectedRecordException(STAGE, "malformed Avro TextDocument: " + e.getMessage(), e);
+    }
+  }
+
+  private TextDocument registryAvro(byte[] value) throws RejectedRecordException {
+    int id = RegistryCodec.schemaId(value);
+    if (registry == null) {
+      throw new RejectedRecordException(STAGE, "record is in the schema-registry wire format (schema id " + id
+          + ") but no registry is configured; set serialization.registryUrl");
+    }
+    try {
+      return registry.decode(value, TextDocument.class);
+    } catch (IOException e) {
+      throw new RejectedRecordException(STAGE, "unreadable registry-encoded Avro TextDocument: " + e.getMessage(), e);
     }
   }
 }

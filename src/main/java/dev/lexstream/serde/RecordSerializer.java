@@ -19,6 +19,6 @@ public final class RecordSerializer implements Serializer<Object> {
     if (!(data instanceof SpecificRecord record)) {
       throw new IllegalArgumentException("not an Avro record: " + data.getClass().getName());
     }
-    return codec.encode(record);
+    return codec.encode(topic, record);
   }
 }

@@ -90,7 +90,8 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
         document.setText(screened.text());
         verdict = screened.verdict();
       }
-      context.forward(record.withValue(new PendingText(document, source, record.key(), original, verdict)), next);
+      context.forward(record.withValue(new PendingText(document, source, record.key(), original,
+          record.headers(), verdict)), next);
     } catch (RejectedRecordException e) {
       log.debug("dead-letter pipeline={} id={} at {}-{}@{} stage={}: {}", pipeline, id, meta.topic(),
           meta.partition(), meta.offset(), e.stage(), e.getMessage());

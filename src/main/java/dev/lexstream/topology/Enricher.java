@@ -3,7 +3,8 @@ package dev.lexstream.topology;
 import dev.lexstream.avro.Classification;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.avro.TaskRun;
-import dev.lexstream.inference.TextEmbedder;
+import dev.lexstream.inference.InferenceExecutor;
+import dev.lexstream.inference.InferenceExecutor.Embedding;
 import dev.lexstream.inference.ZeroShotClassifier;
 import dev.lexstream.safety.BatchGuard;
 import dev.lexstream.safety.Verdicts;
@@ -19,28 +20,46 @@ import java.util.Map;
  * text. Each model embeds the batch once; every classify task on that model reuses the embeddings.
  */
 final class Enricher {
-  /** One classify task of the pipeline, bound to its loaded model. */
-  record ClassifyStep(String name, TextEmbedder embedder, ZeroShotClassifier classifier) {}
+  /** One classify task of the pipeline, bound to its model's executor. */
+  record ClassifyStep(String name, InferenceExecutor model, ZeroShotClassifier classifier) {}
 
   private final String pipeline;
   private final List<ClassifyStep> steps;
+  private final List<InferenceExecutor> models;
   private final BatchGuard guard;
+  private final InferenceExecutor guardModel;
 
   Enricher(String pipeline, List<ClassifyStep> steps) {
-    this(pipeline, steps, null);
+    this(pipeline, steps, null, null);
   }
 
-  /** @param guard the safety checks that run on the batch after the models; null when none */
-  Enricher(String pipeline, List<ClassifyStep> steps, BatchGuard guard) {
+  /**
+   * @param guard      the safety checks that run on the batch after the models; null when none
+   * @param guardModel the executor of the guard's embedding model; null when it needs none
+   */
+  Enricher(String pipeline, List<ClassifyStep> steps, BatchGuard guard, InferenceExecutor guardModel) {
     this.pipeline = pipeline;
     this.steps = List.copyOf(steps);
+    this.models = steps.stream().map(ClassifyStep::model).distinct().toList();
     this.guard = guard;
+    this.guardModel = guard == null || guard.embedder() == null ? null : guardModel;
   }
 
+  /** Tokens the text costs in a batch: the most any of the pipeline's models counts for it. */
+  int countTokens(PendingText record) {
+    int tokens = 1;
+    for (InferenceExecutor model : models) {
+      tokens = Math.max(tokens, model.model().countTokens(record.text()));
+    }
+    return tokens;
+  }
+
+  /** @throws RuntimeException when a model fails on the batch; callers isolate the bad record */
   List<EnrichedText> enrich(List<PendingText> batch) {
-    Map<TextEmbedder, ModelPass> passes = new IdentityHashMap<>();
-    for (ClassifyStep step : steps) {
-      passes.computeIfAbsent(step.embedder(), embedder -> ModelPass.run(embedder, batch));
+    List<String> texts = batch.stream().map(PendingText::text).toList();
+    Map<InferenceExecutor, List<Embedding>> embeddings = new IdentityHashMap<>();
+    for (InferenceExecutor model : models) {
+      embeddings.put(model, model.embed(texts));
     }
     Instant now = Instant.now();
     List<EnrichedText> out = new ArrayList<>(batch.size());
@@ -52,8 +71,8 @@ final class Enricher {
         if (record.skips(step.name())) {
           continue;
         }
-        ModelPass pass = passes.get(step.embedder());
-        ZeroShotClassifier.Prediction prediction = step.classifier().classify(pass.embeddings()[i]);
+        Embedding embedding = embeddings.get(step.model()).get(i);
+        ZeroShotClassifier.Prediction prediction = step.classifier().classify(embedding.vector());
         classifications.add(Classification.newBuilder()
             .setName(step.name())
             .setLabel(prediction.label())
@@ -62,10 +81,10 @@ final class Enricher {
             .build());
         runs.add(TaskRun.newBuilder()
             .setTask("classify:" + step.name())
-            .setModelId(step.embedder().modelId())
-            .setModelVersion(step.embedder().modelVersion())
-            .setBatchSize(batch.size())
-            .setInferenceMillis(pass.millis())
+            .setModelId(step.model().model().modelId())
+            .setModelVersion(step.model().model().modelVersion())
+            .setBatchSize(embedding.batchSize())
+            .setInferenceMillis(embedding.inferenceMillis())
             .build());
       }
       out.add(EnrichedText.newBuilder()
@@ -84,19 +103,14 @@ final class Enricher {
     }
     if (guard != null) {
       // after every model task: the guard reads generated fields and reuses the batch's embeddings
-      float[][] embeddings = guard.embedder() == null ? null
-          : passes.computeIfAbsent(guard.embedder(), embedder -> ModelPass.run(embedder, batch)).embeddings();
-      guard.apply(out, batch.stream().map(PendingText::safety).toList(), embeddings);
+      float[][] vectors = null;
+      if (guardModel != null) {
+        List<Embedding> e = embeddings.computeIfAbsent(guardModel, model -> model.embed(texts));
+        vectors = e.stream().map(Embedding::vector).toArray(float[][]::new);
+      }
+      guard.apply(out, batch.stream().map(PendingText::safety).toList(), vectors, guardModel == null ? null
+          : generated -> guardModel.embed(generated).stream().map(Embedding::vector).toArray(float[][]::new));
     }
     return out;
-  }
-
-  /** Embeddings of a whole batch from one model, and how long the model took. */
-  private record ModelPass(float[][] embeddings, double millis) {
-    static ModelPass run(TextEmbedder embedder, List<PendingText> batch) {
-      long start = System.nanoTime();
-      float[][] embeddings = embedder.embed(batch.stream().map(PendingText::text).toList());
-      return new ModelPass(embeddings, (System.nanoTime() - start) / 1e6);
-    }
   }
 }

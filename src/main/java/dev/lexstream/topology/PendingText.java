@@ -3,16 +3,19 @@ package dev.lexstream.topology;
 import dev.lexstream.avro.SafetyVerdict;
 import dev.lexstream.avro.SourceRef;
 import dev.lexstream.avro.TextDocument;
+import org.apache.kafka.common.header.Headers;
 
 /**
  * A decoded, validated input record on its way to the models: the document (id filled in, text
- * normalized and redacted by the input guard), where it came from, its original key and bytes for
- * the dead-letter topic (the redacted document instead when the input guard redacted the text),
- * and the input guard's verdict (null when the pipeline has no input guard).
+ * normalized and redacted by the input guard), where it came from, its original key, bytes and
+ * headers for the output and the dead-letter topic (the redacted document instead of the bytes
+ * when the input guard redacted the text), and the input guard's verdict (null when the pipeline
+ * has no input guard).
  */
-record PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original, SafetyVerdict safety) {
-  PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original) {
-    this(document, source, key, original, null);
+record PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original, Headers headers,
+    SafetyVerdict safety) {
+  PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original, Headers headers) {
+    this(document, source, key, original, headers, null);
   }
 
   String id() {
@@ -21,6 +24,10 @@ record PendingText(TextDocument document, SourceRef source, byte[] key, byte[] o
 
   String text() {
     return document.getText();
+  }
+
+  long timestamp() {
+    return source.getTimestamp().toEpochMilli();
   }
 
   /** True when the record asks for a subset of tasks and this one is not in it. */

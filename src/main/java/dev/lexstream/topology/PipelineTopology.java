@@ -1,29 +1,35 @@
 package dev.lexstream.topology;
 
+import dev.lexstream.batching.BatchPolicy;
+import dev.lexstream.batching.BatchingControl;
+import dev.lexstream.batching.BatchingProcessor;
+import dev.lexstream.config.BatchingSettings;
 import dev.lexstream.config.ClassifyTask;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.PipelineSettings;
-import dev.lexstream.inference.TextEmbedder;
+import dev.lexstream.inference.InferenceExecutor;
 import dev.lexstream.inference.ZeroShotClassifier;
 import dev.lexstream.safety.BatchGuard;
 import dev.lexstream.safety.InputGuard;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.InputDecoder;
+import dev.lexstream.serde.KeySerializer;
 import dev.lexstream.serde.RecordSerializer;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Builds the Kafka Streams topology of every pipeline in one readable place:
  * <pre>
- *   input ─▶ decode+validate+input guard ─▶ enrich (models, batch guard) ─▶ output | quarantine
- *                  │                                 │
- *                  └───────────────┬─────────────────┘
- *                                  ▼
- *                             dead letters
+ *   input ─▶ decode+validate+input guard ─▶ batch (durable buffer ─▶ models ─▶ batch guard) ─▶ output | quarantine
+ *                  │                                          │
+ *                  └─────────────────────┬────────────────────┘
+ *                                        ▼
+ *                                   dead letters
  * </pre>
  * Each output record goes to the partition its input came from. The safety verdict on each
  * enriched record decides between output, quarantine and dead letters.
@@ -31,48 +37,66 @@ import org.apache.kafka.streams.Topology;
 public final class PipelineTopology {
   private PipelineTopology() {}
 
-  /** @param models loaded models by config name; must hold every model the pipelines use */
-  public static Topology build(LexstreamConfig config, Map<String, TextEmbedder> models, AvroCodec codec) {
+  /** Name of the batch buffer store of a pipeline (its changelog is {@code <appId>-<name>-changelog}). */
+  public static String bufferStore(String pipeline) {
+    return pipeline + "-batch-buffer";
+  }
+
+  /** @param models one executor per model config name; must hold every model the pipelines use */
+  public static Topology build(LexstreamConfig config, Map<String, InferenceExecutor> models, AvroCodec codec,
+      BatchingControl control) {
     Topology topology = new Topology();
     RecordSerializer values = new RecordSerializer(codec);
-    ByteArraySerializer keys = new ByteArraySerializer();
+    KeySerializer keys = new KeySerializer(codec);
     SourcePartitioner partitioner = new SourcePartitioner();
     for (PipelineSettings p : config.pipelines()) {
       String source = p.name() + "-source";
       String decode = p.name() + "-decode";
-      String enrich = p.name() + "-enrich";
+      String batch = p.name() + "-batch";
       String output = p.name() + "-output";
       String quarantine = p.name() + "-quarantine";
       String deadLetters = p.name() + "-dead-letters";
+      String store = bufferStore(p.name());
       String safetyPath = "pipelines[" + config.pipelines().indexOf(p) + "].safety";
       InputGuard inputGuard = p.safety() == null ? null : InputGuard.of(p.safety());
+      InferenceExecutor safetyModel = p.safety() == null || p.safety().model() == null ? null
+          : models.get(p.safety().model());
       BatchGuard batchGuard = p.safety() == null ? null
-          : BatchGuard.of(p.safety(), p.safety().model() == null ? null : models.get(p.safety().model()), safetyPath);
-      Enricher enricher = enricher(p, models, batchGuard);
+          : BatchGuard.of(p.safety(), safetyModel == null ? null : safetyModel.model(), safetyPath);
+      Enricher enricher = enricher(p, models, batchGuard, safetyModel);
+      BatchPolicy policy = policy(p.batching());
       topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), p.input());
-      topology.addProcessor(decode, () -> new DecodeProcessor(p.name(), new InputDecoder(p.inputFormat()),
-          new TextValidator(p.maxTextBytes()), inputGuard, enrich, deadLetters), source);
-      topology.addProcessor(enrich, () -> new EnrichProcessor(p.name(), enricher, output, quarantine, deadLetters),
-          decode);
-      topology.addSink(output, p.output(), keys, values, partitioner, enrich);
-      topology.addSink(quarantine, p.quarantine(), keys, values, partitioner, enrich);
-      topology.addSink(deadLetters, p.deadLetter(), keys, values, partitioner, decode, enrich);
+      topology.addProcessor(decode, () -> new DecodeProcessor(p.name(),
+          new InputDecoder(p.inputFormat(), codec.registry()), new TextValidator(p.maxTextBytes()), inputGuard, batch,
+          deadLetters), source);
+      topology.addProcessor(batch, () -> new BatchingProcessor<>(store, policy, new PendingTextCodec(),
+          enricher::countTokens, new EnrichBatch(p.name(), enricher, output, quarantine, deadLetters), control), decode);
+      topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
+          Serdes.Bytes(), Serdes.ByteArray()), batch);
+      topology.addSink(output, p.output(), keys, values, partitioner, batch);
+      topology.addSink(quarantine, p.quarantine(), keys, values, partitioner, batch);
+      topology.addSink(deadLetters, p.deadLetter(), keys, values, partitioner, decode, batch);
     }
     return topology;
   }
 
-  private static Enricher enricher(PipelineSettings pipeline, Map<String, TextEmbedder> models, BatchGuard guard) {
+  private static BatchPolicy policy(BatchingSettings batching) {
+    return new BatchPolicy(batching.maxRecords(), batching.maxTokens(), batching.maxWait());
+  }
+
+  private static Enricher enricher(PipelineSettings pipeline, Map<String, InferenceExecutor> models, BatchGuard guard,
+      InferenceExecutor guardModel) {
     List<Enricher.ClassifyStep> steps = pipeline.classify().stream()
         .map(task -> classifyStep(task, models.get(task.model())))
         .toList();
-    return new Enricher(pipeline.name(), steps, guard);
+    return new Enricher(pipeline.name(), steps, guard, guardModel);
   }
 
-  private static Enricher.ClassifyStep classifyStep(ClassifyTask task, TextEmbedder model) {
+  private static Enricher.ClassifyStep classifyStep(ClassifyTask task, InferenceExecutor model) {
     if (model == null) {
       throw new IllegalStateException("model '" + task.model() + "' of classify task '" + task.name() + "' is not loaded");
     }
     return new Enricher.ClassifyStep(task.name(), model,
-        ZeroShotClassifier.create(model, task.labels(), task.examples()));
+        ZeroShotClassifier.create(model.model(), task.labels(), task.examples()));
   }
 }

@@ -84,14 +84,36 @@ class MainTest {
   }
 
   @Test
-  void registryFormatIsRefusedAsAConfigErrorInThisVersion(@TempDir Path dir) throws Exception {
+  void unreachableRegistryStopsTheStartNamingIt(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("registry.yaml");
     Files.writeString(file, """
-        serialization: {format: registry, registryUrl: "http://localhost:8081"}
+        serialization: {format: registry, registryUrl: "http://127.0.0.1:1", retries: 0}
         pipelines:
           - {name: p, input: in}
         """);
+    assertThat(run("run", "--config", file.toString())).isEqualTo(1);
+    assertThat(err.toString()).contains("schema registry http://127.0.0.1:1 unreachable");
+  }
+
+  @Test
+  void unreadableTrustStoreIsAConfigError(@TempDir Path dir) throws Exception {
+    Path store = Files.write(dir.resolve("not-a-store.p12"), new byte[] {1, 2, 3});
+    Path file = dir.resolve("registry.yaml");
+    Files.writeString(file, """
+        serialization:
+          format: registry
+          registryUrl: "https://127.0.0.1:1"
+          truststore: {path: "%s", password: x}
+        pipelines:
+          - {name: p, input: in}
+        """.formatted(store));
     assertThat(run("run", "--config", file.toString())).isEqualTo(2);
-    assertThat(err.toString()).contains("serialization.format").contains("allowed: single-object, json");
+    assertThat(err.toString()).contains("config error: serialization.truststore: cannot load PKCS12 trust store");
+  }
+
+  @Test
+  void consumeRejectsABadRegistryUrl() {
+    assertThat(run("consume", "--bootstrap", "localhost:1", "--topic", "t", "--registry", "ftp://x")).isEqualTo(2);
+    assertThat(err.toString()).contains("--registry").contains("not an http:// or https:// URL");
   }
 }

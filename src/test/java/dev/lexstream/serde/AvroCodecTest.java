@@ -94,9 +94,11 @@ class AvroCodecTest {
   }
 
   @Test
-  void refusesRegistryFormatInThisVersion() {
+  void registryFormatNeedsARegistry() {
     assertThatThrownBy(() -> new AvroCodec(Format.REGISTRY))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("allowed: single-object, json");
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs a schema registry client");
+    assertThatThrownBy(() -> new AvroCodec(Format.JSON, null, true))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("key serialization needs");
   }
 
   @Test

@@ -2,6 +2,10 @@ package dev.lexstream.serde;
 
 import dev.lexstream.config.SerializationSettings.Format;
 import dev.lexstream.config.PipelineSettings.InputFormat;
+import dev.lexstream.config.SerializationSettings;
+import dev.lexstream.serde.registry.FakeSchemaRegistry;
+import dev.lexstream.serde.registry.RegistryCodec;
+import dev.lexstream.serde.registry.SchemaRegistryClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -108,9 +112,38 @@ class InputDecoderTest {
   }
 
   @Test
-  void rejectsRegistryWireFormatClearly() {
-    assertThatThrownBy(() -> auto.decode(new byte[] {0, 0, 0, 0, 7, 2, 'x'}))
-        .isInstanceOf(RejectedRecordException.class).hasMessageContaining("Confluent wire-format");
+  void rejectsRegistryWireFormatWithoutARegistryClearly() {
+    for (InputDecoder decoder : List.of(auto, new InputDecoder(InputFormat.AVRO))) {
+      assertThatThrownBy(() -> decoder.decode(new byte[] {0, 0, 0, 0, 7, 2, 'x'}))
+          .isInstanceOf(RejectedRecordException.class)
+          .hasMessage("record is in the schema-registry wire format (schema id 7) but no registry is configured; "
+              + "set serialization.registryUrl");
+    }
+  }
+
+  @Test
+  void decodesRegistryEncodedTextDocumentsAndRejectsUnknownIds() throws Exception {
+    try (FakeSchemaRegistry registry = FakeSchemaRegistry.start()) {
+      RegistryCodec codec = new RegistryCodec(new SchemaRegistryClient(SchemaRegistryClient.Options.of(registry.url())),
+          SerializationSettings.SubjectStrategy.TOPIC, true);
+      byte[] bytes = codec.encode("in", TextDocument.newBuilder().setId("r-1").setText("Registry text")
+          .setTenant("acme").build());
+      for (InputFormat mode : List.of(InputFormat.AUTO, InputFormat.AVRO)) {
+        TextDocument doc = new InputDecoder(mode, codec).decode(bytes);
+        assertThat(doc.getId()).isEqualTo("r-1");
+        assertThat(doc.getText()).isEqualTo("Registry text");
+        assertThat(doc.getTenant()).isEqualTo("acme");
+      }
+      byte[] unknown = bytes.clone();
+      unknown[4] = 99;
+      assertThatThrownBy(() -> new InputDecoder(InputFormat.AUTO, codec).decode(unknown))
+          .isInstanceOf(RejectedRecordException.class)
+          .hasMessageStartingWith("unreadable registry-encoded Avro TextDocument: unknown schema id 99");
+      byte[] enriched = codec.encode("other", dev.lexstream.serde.registry.RegistryCodecTest.enriched());
+      assertThatThrownBy(() -> new InputDecoder(InputFormat.AUTO, codec).decode(enriched))
+          .isInstanceOf(RejectedRecordException.class)
+          .hasMessageContaining("cannot be read as dev.lexstream.avro.TextDocument");
+    }
   }
 
   @Test

@@ -11,9 +11,12 @@ import dev.lexstream.inference.DeviceSpec;
 import dev.lexstream.inference.DjlTextEmbedder;
 import dev.lexstream.inference.ModelSource;
 import dev.lexstream.inference.TextEmbedder;
+import dev.lexstream.batching.BatchingControl;
+import dev.lexstream.inference.InferenceExecutor;
 import dev.lexstream.serde.AvroCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -30,6 +33,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The topology's routing and record contents, with the real MiniLM model, without a broker. */
 class PipelineTopologyTest {
@@ -55,7 +59,9 @@ class PipelineTopologyTest {
 
   private static TextEmbedder minilm;
 
+  @TempDir Path stateDir;
   private TopologyTestDriver driver;
+  private Map<String, InferenceExecutor> executors;
   private TestInputTopic<byte[], byte[]> input;
   private TestOutputTopic<byte[], byte[]> enriched;
   private TestOutputTopic<byte[], byte[]> deadLetters;
@@ -77,13 +83,15 @@ class PipelineTopologyTest {
   }
 
   private void start(Map<String, TextEmbedder> models) {
-    if (driver != null) {
-      driver.close();
-    }
+    close();
+    executors = new java.util.LinkedHashMap<>();
+    models.forEach((name, model) -> executors.put(name, InferenceExecutor.start(model, 64, true)));
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    driver = new TopologyTestDriver(PipelineTopology.build(CONFIG, models, new AvroCodec(Format.SINGLE_OBJECT)), props);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(PipelineTopology.build(CONFIG, executors, new AvroCodec(Format.SINGLE_OBJECT),
+        new BatchingControl()), props);
     input = driver.createInputTopic("news.raw", new ByteArraySerializer(), new ByteArraySerializer());
     enriched = driver.createOutputTopic("news.enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     deadLetters = driver.createOutputTopic("news.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -91,18 +99,35 @@ class PipelineTopologyTest {
 
   @AfterEach
   void close() {
-    driver.close();
+    if (driver != null) {
+      driver.close();
+      driver = null;
+    }
+    if (executors != null) {
+      executors.values().forEach(InferenceExecutor::close);
+    }
   }
 
   private void send(String value) {
     input.pipeInput("k".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
   }
 
+  /** Lets maxWait pass so the micro-batch flushes. */
+  private void flush() {
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+  }
+
   private EnrichedText nextEnriched() throws Exception {
+    if (enriched.isEmpty()) {
+      flush();
+    }
     return AvroCodec.decodeSingleObject(enriched.readValue(), EnrichedText.class);
   }
 
   private DeadLetter nextDeadLetter() throws Exception {
+    if (deadLetters.isEmpty()) {
+      flush();
+    }
     return AvroCodec.decodeSingleObject(deadLetters.readValue(), DeadLetter.class);
   }
 
@@ -123,7 +148,7 @@ class PipelineTopologyTest {
     assertThat(record.getRuns()).allSatisfy(r -> {
       assertThat(r.getModelId()).isEqualTo("builtin:all-minilm-l6-v2-q");
       assertThat(r.getModelVersion()).isNotBlank();
-      assertThat(r.getBatchSize()).isEqualTo(1);
+      assertThat(r.getBatchSize()).isEqualTo(1); // one record in the micro-batch
       assertThat(r.getInferenceMillis()).isPositive();
     });
     assertThat(record.getSafety().getAction()).isEqualTo("allow");
@@ -144,6 +169,7 @@ class PipelineTopologyTest {
     assertThat(dead.getSource().getOffset()).isEqualTo(1);
     assertThat(dead.getOriginal().array()).isEqualTo(bad);
     assertThat(dead.getKey().array()).isEqualTo("key".getBytes(StandardCharsets.UTF_8));
+    flush();
     assertThat(enriched.getQueueSize()).isEqualTo(1);
   }
 
@@ -179,21 +205,44 @@ class PipelineTopologyTest {
   }
 
   @Test
+  void enrichesAWholeMicroBatchInOneModelCall() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      send("{\"id\": \"b" + i + "\", \"text\": \"The goalkeeper saved a penalty in match " + i + "\"}");
+    }
+    assertThat(enriched.isEmpty()).as("nothing leaves before the batch flushes").isTrue();
+    flush();
+    for (int i = 0; i < 5; i++) {
+      EnrichedText e = nextEnriched();
+      assertThat(e.getId()).isEqualTo("b" + i);
+      assertThat(e.getRuns()).allSatisfy(r -> assertThat(r.getBatchSize()).isEqualTo(5));
+    }
+  }
+
+  @Test
   void carriesHeadersThrough() {
     var headers = new RecordHeaders().add("trace", "abc".getBytes(StandardCharsets.UTF_8));
     input.pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8),
         "Markets rallied".getBytes(StandardCharsets.UTF_8), headers));
+    flush();
     assertThat(enriched.readRecord().headers().lastHeader("trace").value()).isEqualTo("abc".getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
-  void routesModelFailureToDeadLetterAndKeepsGoing() throws Exception {
+  void isolatesAPoisonRecordInsideABatchAndEnrichesTheRest() throws Exception {
     start(Map.of("minilm", new FailingOn("BOOM", minilm)));
-    send("{\"id\": \"ok-1\", \"text\": \"Shares rose sharply\"}");
+    for (int i = 0; i < 5; i++) {
+      send("{\"id\": \"ok-" + i + "\", \"text\": \"Shares rose sharply on day " + i + "\"}");
+    }
     send("{\"id\": \"bad\", \"text\": \"BOOM goes the model\"}");
-    send("{\"id\": \"ok-2\", \"text\": \"The team won\"}");
-    assertThat(nextEnriched().getId()).isEqualTo("ok-1");
-    assertThat(nextEnriched().getId()).isEqualTo("ok-2");
+    send("{\"id\": \"ok-5\", \"text\": \"The team won\"}");
+    flush();
+    List<String> ids = new java.util.ArrayList<>();
+    while (!enriched.isEmpty()) {
+      EnrichedText e = nextEnriched();
+      ids.add(e.getId());
+      assertThat(e.getRuns().get(0).getBatchSize()).as("ran in a sub-batch of the bisection").isLessThan(7);
+    }
+    assertThat(ids).containsExactly("ok-0", "ok-1", "ok-2", "ok-3", "ok-4", "ok-5");
     DeadLetter dead = nextDeadLetter();
     assertThat(dead.getId()).isEqualTo("bad");
     assertThat(dead.getStage()).isEqualTo("inference");

@@ -1,0 +1,282 @@
+package dev.lexstream.bench;
+
+import dev.lexstream.app.Lexstream;
+import dev.lexstream.avro.EnrichedText;
+import dev.lexstream.config.ConfigLoader;
+import dev.lexstream.config.LexstreamConfig;
+import dev.lexstream.inference.DeviceSpec;
+import dev.lexstream.inference.DjlTextEmbedder;
+import dev.lexstream.inference.ModelSource;
+import dev.lexstream.inference.TextEmbedder;
+import dev.lexstream.kafka.EmbeddedKafka;
+import dev.lexstream.kafka.TopicAdmin;
+import dev.lexstream.serde.AvroCodec;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Measures the micro-batched pipeline against itself at batch 1 and against the raw model at the
+ * same batch size, side by side in one run on one embedded broker, and its latency at half of
+ * its measured capacity. Everything is a ratio of numbers taken minutes apart on the same machine.
+ */
+public final class PipelineBenchmark {
+  private static final int PARTITIONS = 4;
+  private static final Duration MAX_WAIT = Duration.ofMillis(50);
+  private static final String MODEL = "builtin:all-minilm-l6-v2-q";
+
+  /** What to run. */
+  public record Options(int shortRecords, int longRecords, List<Integer> batchSizes, int latencyBatch,
+      Duration latencyDuration, Path workDir) {}
+
+  /** Throughput of one configuration. */
+  public record Throughput(String texts, int batch, double rawPerSecond, double pipelinePerSecond) {}
+
+  /** Latency percentiles at a fixed offered load. */
+  public record Latency(int batch, double offeredPerSecond, int records, double p50Processing, double p99Processing,
+      double p50Visible, double p99Visible, double medianBatchInferenceMillis) {}
+
+  /** The whole run. */
+  public record Report(List<Throughput> throughput, Latency latency) {
+    public Throughput get(String texts, int batch) {
+      return throughput.stream().filter(t -> t.texts().equals(texts) && t.batch() == batch).findFirst().orElseThrow();
+    }
+  }
+
+  private final Options options;
+  private final PrintWriter progress;
+  private int runs;
+
+  public PipelineBenchmark(Options options, PrintWriter progress) {
+    this.options = options;
+    this.progress = progress;
+  }
+
+  public Report run() {
+    List<Throughput> throughput = new ArrayList<>();
+    try (EmbeddedKafka broker = EmbeddedKafka.start(null, 0);
+        TextEmbedder raw = DjlTextEmbedder.load(ModelSource.parse(MODEL), DeviceSpec.cpu(), options.workDir())) {
+      for (boolean longTexts : List.of(false, true)) {
+        String kind = longTexts ? "long" : "short";
+        List<String> texts = BenchTexts.make(longTexts ? options.longRecords() : options.shortRecords(), longTexts, 7);
+        for (int batch : options.batchSizes()) {
+          double rawRate = rawThroughput(raw, texts, batch);
+          double pipelineRate = pipelineThroughput(broker.bootstrap(), texts, batch);
+          progress.printf("  %-5s batch %3d: raw %7.1f rec/s, pipeline %7.1f rec/s%n", kind, batch, rawRate, pipelineRate);
+          progress.flush();
+          throughput.add(new Throughput(kind, batch, rawRate, pipelineRate));
+        }
+      }
+      double capacity = throughput.stream()
+          .filter(t -> t.texts().equals("short") && t.batch() == options.latencyBatch())
+          .findFirst().map(Throughput::pipelinePerSecond)
+          .orElseGet(() -> pipelineThroughput(broker.bootstrap(), BenchTexts.make(options.shortRecords(), false, 7),
+              options.latencyBatch()));
+      Latency latency = latency(broker.bootstrap(), options.latencyBatch(), capacity / 2);
+      return new Report(throughput, latency);
+    }
+  }
+
+  /** The model alone: tokenization, forward pass and pooling, in batches of {@code batch}. */
+  static double rawThroughput(TextEmbedder model, List<String> texts, int batch) {
+    model.embed(texts.subList(0, Math.min(batch, texts.size()))); // warm
+    long start = System.nanoTime();
+    for (int from = 0; from < texts.size(); from += batch) {
+      model.embed(texts.subList(from, Math.min(texts.size(), from + batch)));
+    }
+    return texts.size() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  private String config(String pipeline, String bootstrap, int batch) {
+    return """
+        kafka:
+          bootstrap: "%s"
+          applicationId: %s-app
+          partitions: %d
+        models:
+          minilm: {source: "%s", device: cpu, maxBatch: %d}
+        pipelines:
+          - name: %s
+            input: %s.raw
+            batching: {maxRecords: %d, maxTokens: 100000000, maxWait: %dms}
+            classify:
+              - name: topic
+                model: minilm
+                labels:
+                  World: International news about politics, governments, elections, war and diplomacy
+                  Sports: Sports news about games, teams, players, matches and championships
+                  Business: Business news about companies, stocks, markets, the economy and earnings
+                  Sci/Tech: Technology and science news about computers, software, the internet, space and research
+        """.formatted(bootstrap, pipeline, PARTITIONS, MODEL, Math.max(batch, 64), pipeline, pipeline, batch,
+        MAX_WAIT.toMillis());
+  }
+
+  /** Records/s of the whole pipeline draining a backlog: from RUNNING to the last record's processedAt. */
+  private double pipelineThroughput(String bootstrap, List<String> texts, int batch) {
+    String pipeline = "bench" + (++runs);
+    produceBacklog(bootstrap, pipeline + ".raw", texts);
+    LexstreamConfig config = ConfigLoader.parse(config(pipeline, bootstrap, batch), pipeline + ".yaml", Map.of());
+    try (Lexstream app = Lexstream.start(config, options.workDir());
+        KafkaConsumer<byte[], byte[]> consumer = outputs(bootstrap, pipeline)) {
+      if (!app.awaitRunning(Duration.ofMinutes(2))) {
+        throw new IllegalStateException("pipeline " + pipeline + " did not start");
+      }
+      long runningAt = System.currentTimeMillis();
+      long lastProcessed = runningAt;
+      int seen = 0;
+      long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+      while (seen < texts.size() && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+          lastProcessed = Math.max(lastProcessed, enriched(record).getProcessedAt().toEpochMilli());
+          seen++;
+        }
+      }
+      if (seen < texts.size()) {
+        throw new IllegalStateException("pipeline " + pipeline + " produced only " + seen + " of " + texts.size());
+      }
+      return texts.size() / Math.max(0.001, (lastProcessed - runningAt) / 1000.0);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** End-to-end latency at a fixed offered load, produced at an even pace while the pipeline runs. */
+  private Latency latency(String bootstrap, int batch, double rate) {
+    String pipeline = "bench" + (++runs);
+    String input = pipeline + ".raw";
+    int n = (int) Math.max(50, rate * options.latencyDuration().toSeconds());
+    List<String> texts = BenchTexts.make(n, false, 11);
+    TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(new TopicAdmin.TopicSpec(input, PARTITIONS, (short) 1)),
+        Duration.ofSeconds(30));
+    LexstreamConfig config = ConfigLoader.parse(config(pipeline, bootstrap, batch), pipeline + ".yaml", Map.of());
+    List<Double> processing = new ArrayList<>();
+    List<Double> visible = new ArrayList<>();
+    List<Double> inference = new ArrayList<>();
+    try (Lexstream app = Lexstream.start(config, options.workDir());
+        KafkaConsumer<byte[], byte[]> consumer = outputs(bootstrap, pipeline)) {
+      if (!app.awaitRunning(Duration.ofMinutes(2))) {
+        throw new IllegalStateException("pipeline " + pipeline + " did not start");
+      }
+      consumer.poll(Duration.ofMillis(100));
+      AtomicBoolean failed = new AtomicBoolean();
+      Thread producer = new Thread(() -> {
+        try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
+          long start = System.nanoTime();
+          for (int i = 0; i < n; i++) {
+            long due = start + (long) (i * 1e9 / rate);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+              Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            p.send(new ProducerRecord<>(input, null, System.currentTimeMillis(), key(i), json(i, texts.get(i))));
+          }
+        } catch (InterruptedException e) {
+          failed.set(true);
+        }
+      }, "bench-producer");
+      producer.start();
+      long deadline = System.nanoTime() + options.latencyDuration().toNanos() + Duration.ofMinutes(2).toNanos();
+      while (visible.size() < n && System.nanoTime() < deadline) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
+          long received = System.currentTimeMillis();
+          EnrichedText e = enriched(record);
+          long created = e.getSource().getTimestamp().toEpochMilli();
+          processing.add((double) (e.getProcessedAt().toEpochMilli() - created));
+          visible.add((double) (received - created));
+          inference.add(e.getRuns().get(0).getInferenceMillis());
+        }
+      }
+      producer.join();
+      if (failed.get() || visible.size() < n) {
+        throw new IllegalStateException("latency run produced " + visible.size() + " of " + n);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    return new Latency(batch, rate, n, percentile(processing, 50), percentile(processing, 99), percentile(visible, 50),
+        percentile(visible, 99), percentile(inference, 50));
+  }
+
+  static double percentile(List<Double> values, double p) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
+  }
+
+  private static void produceBacklog(String bootstrap, String topic, List<String> texts) {
+    TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(new TopicAdmin.TopicSpec(topic, PARTITIONS, (short) 1)),
+        Duration.ofSeconds(30));
+    try (KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+      for (int i = 0; i < texts.size(); i++) {
+        producer.send(new ProducerRecord<>(topic, key(i), json(i, texts.get(i))));
+      }
+      producer.flush();
+    }
+  }
+
+  private static byte[] key(int i) {
+    return ("r" + i).getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static byte[] json(int i, String text) {
+    return ("{\"id\": \"r" + i + "\", \"text\": \"" + text + "\"}").getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    // one request in flight: a retry right after topic creation (NOT_LEADER) cannot be overtaken by a later batch
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+  }
+
+  private static KafkaConsumer<byte[], byte[]> outputs(String bootstrap, String pipeline) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        new ByteArrayDeserializer());
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (int p = 0; p < PARTITIONS; p++) {
+      partitions.add(new TopicPartition(pipeline + ".enriched", p));
+    }
+    consumer.assign(partitions);
+    consumer.seekToBeginning(partitions);
+    return consumer;
+  }
+
+  private static EnrichedText enriched(ConsumerRecord<byte[], byte[]> record) {
+    try {
+      return AvroCodec.decodeSingleObject(record.value(), EnrichedText.class);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Upper bound the design sets for p99 processing latency: maxWait + 2 x batch inference time. */
+  public static double latencyTargetMillis(Latency latency) {
+    return MAX_WAIT.toMillis() + 2 * latency.medianBatchInferenceMillis();
+  }
+}

@@ -1,0 +1,92 @@
+package dev.lexstream.cli;
+
+import dev.lexstream.app.Lexstream;
+import dev.lexstream.bench.BenchPlots;
+import dev.lexstream.bench.PipelineBenchmark;
+import dev.lexstream.bench.PipelineBenchmark.Latency;
+import dev.lexstream.bench.PipelineBenchmark.Report;
+import dev.lexstream.bench.PipelineBenchmark.Throughput;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code bench pipeline}: micro-batching gain, streaming overhead and latency, measured in one run. */
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+    description = "Micro-batched pipeline vs batch 1 and vs the raw model (int8 MiniLM, CPU), short (~20 tokens) and "
+        + "long (~120 tokens) texts, on an embedded broker; then p50/p99 latency at 50% of measured capacity.")
+final class BenchPipelineCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  @Option(names = "--short-records", defaultValue = "3000", description = "Short texts per run (default ${DEFAULT-VALUE}).")
+  int shortRecords;
+
+  @Option(names = "--long-records", defaultValue = "600", description = "Long texts per run (default ${DEFAULT-VALUE}).")
+  int longRecords;
+
+  @Option(names = "--batches", defaultValue = "1,8,32,64", split = ",",
+      description = "maxRecords values to measure; must include 1 (default ${DEFAULT-VALUE}).")
+  List<Integer> batches;
+
+  @Option(names = "--latency-batch", defaultValue = "32", description = "maxRecords of the latency run (default ${DEFAULT-VALUE}).")
+  int latencyBatch;
+
+  @Option(names = "--latency-seconds", defaultValue = "15", description = "Length of the latency run (default ${DEFAULT-VALUE}).")
+  int latencySeconds;
+
+  @Option(names = "--plots", description = "Directory for PNG plots (default: none).")
+  Path plots;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!batches.contains(1) || batches.stream().anyMatch(b -> b < 1)) {
+      throw new ParameterException(spec.commandLine(), "--batches: positive sizes including 1, got " + batches);
+    }
+    if (shortRecords < 100 || longRecords < 50) {
+      throw new ParameterException(spec.commandLine(), "--short-records >= 100 and --long-records >= 50");
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Report report = new PipelineBenchmark(new PipelineBenchmark.Options(shortRecords, longRecords, batches,
+        latencyBatch, Duration.ofSeconds(latencySeconds), Lexstream.defaultWorkDir().resolve("bench")), err).run();
+    print(report, out);
+    if (plots != null) {
+      BenchPlots.write(report, plots);
+      out.println("plots: " + plots.resolve(BenchPlots.THROUGHPUT) + ", " + plots.resolve(BenchPlots.LATENCY));
+    }
+    return 0;
+  }
+
+  private void print(Report report, PrintWriter out) {
+    int top = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
+    out.println("texts  batch   raw rec/s  pipeline rec/s  pipeline/raw  pipeline/pipeline@1");
+    for (Throughput t : report.throughput()) {
+      double base = report.get(t.texts(), 1).pipelinePerSecond();
+      out.printf("%-6s %5d %11.1f %15.1f %13.2f %20.2f%n", t.texts(), t.batch(), t.rawPerSecond(),
+          t.pipelinePerSecond(), t.pipelinePerSecond() / t.rawPerSecond(), t.pipelinePerSecond() / base);
+    }
+    int gainBatch = batches.contains(32) ? 32 : top;
+    out.printf("%nbatching gain, short texts (batch %d / batch 1): %.2fx   (target >= 1.8x)%n", gainBatch,
+        report.get("short", gainBatch).pipelinePerSecond() / report.get("short", 1).pipelinePerSecond());
+    out.printf("batching gain, long texts  (batch %d / batch 1): %.2fx%n", gainBatch,
+        report.get("long", gainBatch).pipelinePerSecond() / report.get("long", 1).pipelinePerSecond());
+    out.printf("pipeline / raw model, short texts, batch %d: %.2f   (target >= 0.85)%n", gainBatch,
+        report.get("short", gainBatch).pipelinePerSecond() / report.get("short", gainBatch).rawPerSecond());
+    Latency l = report.latency();
+    out.printf("%nlatency, short texts, batch %d, offered %.0f rec/s (50%% of capacity), %d records:%n", l.batch(),
+        l.offeredPerSecond(), l.records());
+    out.printf("  processing (input timestamp -> enriched record built): p50 %.0f ms, p99 %.0f ms%n",
+        l.p50Processing(), l.p99Processing());
+    out.printf("  visible to a read_committed consumer:                 p50 %.0f ms, p99 %.0f ms%n",
+        l.p50Visible(), l.p99Visible());
+    out.printf("  median batch inference %.1f ms; target p99 processing <= maxWait + 2 x inference = %.0f ms%n",
+        l.medianBatchInferenceMillis(), PipelineBenchmark.latencyTargetMillis(l));
+    out.flush();
+  }
+}

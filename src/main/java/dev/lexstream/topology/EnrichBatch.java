@@ -1,0 +1,72 @@
+package dev.lexstream.topology;
+
+import dev.lexstream.avro.EnrichedText;
+import dev.lexstream.batching.BatchingProcessor.BatchHandler;
+import dev.lexstream.batching.BatchingProcessor.Forward;
+import dev.lexstream.batching.Bisection;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What a flushed micro-batch becomes: the enriched records, in offset order, each to the output,
+ * quarantine or dead-letter topic as its safety verdict says ({@link SafetyStages#route}); a
+ * record that makes a model throw is isolated by bisection and sent to the dead-letter topic at
+ * stage {@code inference}, while the rest of its batch is enriched.
+ */
+final class EnrichBatch implements BatchHandler<PendingText> {
+  static final String STAGE = "inference";
+  private static final Logger log = LoggerFactory.getLogger(EnrichBatch.class);
+
+  private final String pipeline;
+  private final Enricher enricher;
+  private final String outputSink;
+  private final String quarantineSink;
+  private final String deadLetterSink;
+
+  EnrichBatch(String pipeline, Enricher enricher, String outputSink, String deadLetterSink) {
+    this(pipeline, enricher, outputSink, null, deadLetterSink);
+  }
+
+  /** @param quarantineSink where quarantined records go; null sends them to the output (no safety policy) */
+  EnrichBatch(String pipeline, Enricher enricher, String outputSink, String quarantineSink, String deadLetterSink) {
+    this.pipeline = pipeline;
+    this.enricher = enricher;
+    this.outputSink = outputSink;
+    this.quarantineSink = quarantineSink == null ? outputSink : quarantineSink;
+    this.deadLetterSink = deadLetterSink;
+  }
+
+  @Override
+  public List<Forward> handle(List<PendingText> batch) {
+    List<Bisection.Outcome<EnrichedText>> outcomes = Bisection.run(batch, enricher::enrich);
+    List<Forward> forwards = new ArrayList<>(batch.size());
+    for (int i = 0; i < batch.size(); i++) {
+      PendingText pending = batch.get(i);
+      Bisection.Outcome<EnrichedText> outcome = outcomes.get(i);
+      if (outcome.failed()) {
+        RuntimeException e = outcome.failure();
+        log.warn("dead-letter pipeline={} id={} at {}-{}@{} stage={}: {}", pipeline, pending.id(),
+            pending.source().getTopic(), pending.source().getPartition(), pending.source().getOffset(), STAGE,
+            e.getClass().getName());
+        forwards.add(new Forward(deadLetterSink, record(pending, DeadLetters.of(pipeline, pending.id(), STAGE,
+            "model failed: " + e.getClass().getSimpleName(), e, pending.source(), pending.key(), pending.original()))));
+      } else {
+        EnrichedText result = outcome.result();
+        forwards.add(switch (SafetyStages.route(result)) {
+          case QUARANTINE -> new Forward(quarantineSink, record(pending, result));
+          case DEAD_LETTER -> new Forward(deadLetterSink, record(pending, SafetyStages.deadLetter(pipeline, result,
+              pending)));
+          default -> new Forward(outputSink, record(pending, result));
+        });
+      }
+    }
+    return forwards;
+  }
+
+  private static Record<byte[], Object> record(PendingText pending, Object value) {
+    return new Record<>(pending.key(), value, pending.timestamp(), pending.headers());
+  }
+}

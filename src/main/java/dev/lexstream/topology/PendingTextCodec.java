@@ -1,0 +1,63 @@
+package dev.lexstream.topology;
+
+import dev.lexstream.avro.internal.BufferedHeader;
+import dev.lexstream.avro.internal.BufferedText;
+import dev.lexstream.batching.BatchingProcessor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/** Stores a {@link PendingText} in the batch buffer as an Avro {@code BufferedText} (single-object encoding). */
+final class PendingTextCodec implements BatchingProcessor.ValueCodec<PendingText> {
+  @Override
+  public byte[] encode(PendingText value) {
+    List<BufferedHeader> headers = new ArrayList<>();
+    for (Header header : value.headers()) {
+      headers.add(new BufferedHeader(header.key(), header.value() == null ? null : ByteBuffer.wrap(header.value())));
+    }
+    BufferedText buffered = BufferedText.newBuilder()
+        .setDocument(value.document())
+        .setSource(value.source())
+        .setKey(value.key() == null ? null : ByteBuffer.wrap(value.key()))
+        .setOriginal(ByteBuffer.wrap(value.original() == null ? new byte[0] : value.original()))
+        .setHeaders(headers)
+        .setSafety(value.safety())
+        .build();
+    try {
+      ByteBuffer bytes = buffered.toByteBuffer();
+      byte[] out = new byte[bytes.remaining()];
+      bytes.get(out);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
+  public PendingText decode(byte[] bytes) {
+    BufferedText buffered;
+    try {
+      buffered = BufferedText.fromByteBuffer(ByteBuffer.wrap(bytes));
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreadable batch buffer entry", e);
+    }
+    RecordHeaders headers = new RecordHeaders();
+    for (BufferedHeader header : buffered.getHeaders()) {
+      headers.add(header.getKey(), header.getValue() == null ? null : array(header.getValue()));
+    }
+    return new PendingText(buffered.getDocument(), buffered.getSource(),
+        buffered.getKey() == null ? null : array(buffered.getKey()), array(buffered.getOriginal()), headers,
+        buffered.getSafety());
+  }
+
+  private static byte[] array(ByteBuffer buffer) {
+    ByteBuffer copy = buffer.duplicate();
+    byte[] out = new byte[copy.remaining()];
+    copy.get(out);
+    return out;
+  }
+}
