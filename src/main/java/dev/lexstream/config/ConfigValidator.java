@@ -187,8 +187,6 @@ final class ConfigValidator {
         if (p == null) {
             throw new ConfigException(path, "is empty; required: a map with at least 'name' and 'input'");
         }
-        reserved(p.summarize(), path + ".summarize");
-        reserved(p.translate(), path + ".translate");
         reserved(p.safety(), path + ".safety");
 
         String name = required(p.name(), path + ".name", "a pipeline name (letters, digits, '.', '_', '-')");
@@ -219,8 +217,10 @@ final class ConfigValidator {
             throw new ConfigException(path + ".maxTextBytes", maxTextBytes + " is too large; allowed: 1 to "
                     + PipelineSettings.MAX_TEXT_BYTES_LIMIT);
         }
+        SummarizeSettings summarize = GenerativeTaskValidator.summarize(p.summarize(), path + ".summarize", models);
+        TranslateSettings translate = GenerativeTaskValidator.translate(p.translate(), path + ".translate", models);
         return new PipelineSettings(name, input, output, quarantine, deadLetter, inputFormat, batching, classify,
-                maxTextBytes, null, null, null);
+                maxTextBytes, summarize, translate, null);
     }
 
     private static void reserved(JsonNode node, String path) {
@@ -351,7 +351,7 @@ final class ConfigValidator {
 
     // ---- helpers ----
 
-    private static String required(String value, String path, String what) {
+    static String required(String value, String path, String what) {
         if (value == null) {
             throw new ConfigException(path, "missing required key; required: " + what);
         }
@@ -361,7 +361,7 @@ final class ConfigValidator {
         return value.strip();
     }
 
-    private static int atLeast1(Integer value, int dflt, String path) {
+    static int atLeast1(Integer value, int dflt, String path) {
         if (value == null) {
             return dflt;
         }
@@ -371,7 +371,7 @@ final class ConfigValidator {
         return value;
     }
 
-    private static <E extends Enum<E>> E oneOf(E[] values, Function<E, String> yamlName, String given, String path) {
+    static <E extends Enum<E>> E oneOf(E[] values, Function<E, String> yamlName, String given, String path) {
         String g = given.strip();
         for (E v : values) {
             if (yamlName.apply(v).equals(g)) {
@@ -382,7 +382,7 @@ final class ConfigValidator {
                 + Stream.of(values).map(yamlName).collect(Collectors.joining(", ")));
     }
 
-    private static String invalid(String value) {
+    static String invalid(String value) {
         return ConfigLoader.quote(value) + " is not valid";
     }
 }

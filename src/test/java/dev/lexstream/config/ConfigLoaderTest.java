@@ -411,18 +411,12 @@ class ConfigLoaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"summarize", "translate", "safety"})
+    @ValueSource(strings = {"safety"})
     void rejectsReservedKeys(String key) {
         ConfigException e = error("models: { minilm: { source: x } }\n"
                 + "pipelines: [{name: p, input: in, " + key + ": { model: minilm }}]\n");
         assertThat(e.path()).isEqualTo("pipelines[0]." + key);
         assertThat(e.getMessage()).isEqualTo("pipelines[0]." + key + ": not available in this version; remove the key");
-    }
-
-    @Test
-    void rejectsReservedSummarizeKey() {
-        ConfigException e = error("pipelines: [{name: p, input: in}, {name: q, input: q.in, summarize: }]\n");
-        assertThat(e.getMessage()).isEqualTo("pipelines[1].summarize: not available in this version; remove the key");
     }
 
     @Test
