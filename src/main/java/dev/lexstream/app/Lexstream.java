@@ -7,10 +7,12 @@ import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.inference.DeviceSpec;
 import dev.lexstream.inference.DjlTextEmbedder;
 import dev.lexstream.inference.ModelSource;
+import dev.lexstream.inference.Seq2SeqModel;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.kafka.EmbeddedKafka;
 import dev.lexstream.kafka.TopicAdmin;
 import dev.lexstream.serde.AvroCodec;
+import dev.lexstream.topology.GenerativeSteps;
 import dev.lexstream.topology.PipelineTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,12 +44,16 @@ public final class Lexstream implements AutoCloseable {
   private final Map<String, TextEmbedder> models;
   private final KafkaStreams streams;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Summarize/translate steps (external processes) and seq2seq models, closed after the streams. */
+  private final List<AutoCloseable> generative;
 
-  private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, TextEmbedder> models, KafkaStreams streams) {
+  private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, TextEmbedder> models, KafkaStreams streams,
+      List<AutoCloseable> generative) {
     this.broker = broker;
     this.bootstrap = bootstrap;
     this.models = models;
     this.streams = streams;
+    this.generative = generative;
   }
 
   /** Where models are extracted and Kafka Streams keeps its state: {@code -Dlexstream.work}, else ./.lexstream. */
@@ -60,7 +66,9 @@ public final class Lexstream implements AutoCloseable {
     AvroCodec codec = codec(config);
     Map<String, TextEmbedder> models = loadModels(config, workDir);
     EmbeddedKafka broker = null;
+    List<AutoCloseable> generative = new ArrayList<>();
     try {
+      Map<String, GenerativeSteps> steps = GenerativeTasks.load(config, models, generative);
       String bootstrap = config.kafka().bootstrap();
       if (config.kafka().embedded()) {
         broker = EmbeddedKafka.start(null, 0);
@@ -68,9 +76,9 @@ public final class Lexstream implements AutoCloseable {
         log.info("embedded Kafka broker ready at {}", bootstrap);
       }
       TopicAdmin.ensureTopics(bootstrap, clientProperties(config), topics(config), Duration.ofSeconds(60));
-      var topology = PipelineTopology.build(config, models, codec);
+      var topology = PipelineTopology.build(config, models, codec, steps);
       KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, bootstrap, workDir));
-      Lexstream app = new Lexstream(broker, bootstrap, models, streams);
+      Lexstream app = new Lexstream(broker, bootstrap, models, streams, generative);
       streams.setStateListener((now, before) -> {
         log.info("kafka streams state {} -> {}", before, now);
         if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -84,6 +92,7 @@ public final class Lexstream implements AutoCloseable {
       streams.start();
       return app;
     } catch (RuntimeException e) {
+      generative.forEach(Lexstream::closeQuietly);
       models.values().forEach(Lexstream::closeQuietly);
       if (broker != null) {
         broker.close();
@@ -104,7 +113,8 @@ public final class Lexstream implements AutoCloseable {
   private static Map<String, TextEmbedder> loadModels(LexstreamConfig config, Path workDir) {
     Map<String, TextEmbedder> loaded = new LinkedHashMap<>();
     List<String> used = config.pipelines().stream()
-        .flatMap(p -> p.classify().stream().map(task -> task.model()))
+        .flatMap(p -> java.util.stream.Stream.concat(p.classify().stream().map(task -> task.model()),
+            GenerativeTasks.embeddingModels(p).stream()))
         .distinct().toList();
     try {
       for (String name : used) {
@@ -196,13 +206,14 @@ public final class Lexstream implements AutoCloseable {
   @Override
   public void close() {
     streams.close(CLOSE_TIMEOUT);
+    generative.forEach(Lexstream::closeQuietly);
     models.values().forEach(Lexstream::closeQuietly);
     if (broker != null) {
       broker.close();
     }
   }
 
-  private static void closeQuietly(AutoCloseable closeable) {
+  static void closeQuietly(AutoCloseable closeable) {
     try {
       closeable.close();
     } catch (Exception e) {

@@ -23,10 +23,17 @@ final class Enricher {
 
   private final String pipeline;
   private final List<ClassifyStep> steps;
+  private final GenerativeSteps generative;
 
   Enricher(String pipeline, List<ClassifyStep> steps) {
+    this(pipeline, steps, GenerativeSteps.NONE);
+  }
+
+  /** @param generative the pipeline's summarize and translate tasks */
+  Enricher(String pipeline, List<ClassifyStep> steps, GenerativeSteps generative) {
     this.pipeline = pipeline;
     this.steps = List.copyOf(steps);
+    this.generative = generative;
   }
 
   List<EnrichedText> enrich(List<PendingText> batch) {
@@ -34,6 +41,7 @@ final class Enricher {
     for (ClassifyStep step : steps) {
       passes.computeIfAbsent(step.embedder(), embedder -> ModelPass.run(embedder, batch));
     }
+    GenerativeSteps.Outcome generated = generative.run(batch);
     Instant now = Instant.now();
     List<EnrichedText> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
@@ -60,6 +68,7 @@ final class Enricher {
             .setInferenceMillis(pass.millis())
             .build());
       }
+      runs.addAll(generated.runs().get(i));
       out.add(EnrichedText.newBuilder()
           .setId(record.id())
           .setPipeline(pipeline)
@@ -68,6 +77,8 @@ final class Enricher {
           .setTenant(record.document().getTenant())
           .setMetadata(record.document().getMetadata())
           .setClassifications(classifications)
+          .setSummary(generated.summary(i))
+          .setTranslations(generated.translations().get(i))
           .setSafety(SafetyVerdict.newBuilder().setAction("allow").setFindings(List.of()).build())
           .setRuns(runs)
           .setSource(record.source())

@@ -31,6 +31,12 @@ public final class PipelineTopology {
 
   /** @param models loaded models by config name; must hold every model the pipelines use */
   public static Topology build(LexstreamConfig config, Map<String, TextEmbedder> models, AvroCodec codec) {
+    return build(config, models, codec, Map.of());
+  }
+
+  /** @param generative summarize/translate tasks by pipeline name (pipelines without them may be absent) */
+  public static Topology build(LexstreamConfig config, Map<String, TextEmbedder> models, AvroCodec codec,
+      Map<String, GenerativeSteps> generative) {
     Topology topology = new Topology();
     RecordSerializer values = new RecordSerializer(codec);
     ByteArraySerializer keys = new ByteArraySerializer();
@@ -41,7 +47,7 @@ public final class PipelineTopology {
       String enrich = p.name() + "-enrich";
       String output = p.name() + "-output";
       String deadLetters = p.name() + "-dead-letters";
-      Enricher enricher = enricher(p, models);
+      Enricher enricher = enricher(p, models, generative.getOrDefault(p.name(), GenerativeSteps.NONE));
       topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), p.input());
       topology.addProcessor(decode, () -> new DecodeProcessor(p.name(), new InputDecoder(p.inputFormat()),
           new TextValidator(p.maxTextBytes()), enrich, deadLetters), source);
@@ -52,11 +58,12 @@ public final class PipelineTopology {
     return topology;
   }
 
-  private static Enricher enricher(PipelineSettings pipeline, Map<String, TextEmbedder> models) {
+  private static Enricher enricher(PipelineSettings pipeline, Map<String, TextEmbedder> models,
+      GenerativeSteps generative) {
     List<Enricher.ClassifyStep> steps = pipeline.classify().stream()
         .map(task -> classifyStep(task, models.get(task.model())))
         .toList();
-    return new Enricher(pipeline.name(), steps);
+    return new Enricher(pipeline.name(), steps, generative);
   }
 
   private static Enricher.ClassifyStep classifyStep(ClassifyTask task, TextEmbedder model) {
