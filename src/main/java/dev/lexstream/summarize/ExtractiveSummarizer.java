@@ -26,6 +26,8 @@ import java.util.Objects;
 public final class ExtractiveSummarizer implements Summarizer {
 
     public static final int MAX_SENTENCES_RANKED = 256;
+    /** Sentences per model call. */
+    static final int EMBED_CHUNK = 32;
 
     private final TextEmbedder embedder;
     private final SentenceSplitter splitter;
@@ -85,7 +87,7 @@ public final class ExtractiveSummarizer implements Summarizer {
                 toEmbed.addAll(s);
             }
         }
-        float[][] vectors = toEmbed.isEmpty() ? new float[0][] : embedder.embed(toEmbed);
+        float[][] vectors = embedByLength(toEmbed);
         List<String> out = new ArrayList<>(texts.size());
         int offset = 0;
         for (int i = 0; i < texts.size(); i++) {
@@ -104,6 +106,31 @@ public final class ExtractiveSummarizer implements Summarizer {
                 summary.add(s.get(p));
             }
             out.add(String.join(" ", summary));
+        }
+        return out;
+    }
+
+    /**
+     * Embeds sentences in chunks of similar length (sorted by length), so short sentences are not
+     * padded to the longest of the batch; vectors come back in input order.
+     */
+    private float[][] embedByLength(List<String> sentences) {
+        float[][] out = new float[sentences.size()][];
+        Integer[] order = new Integer[sentences.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Integer.compare(sentences.get(a).length(), sentences.get(b).length()));
+        for (int start = 0; start < order.length; start += EMBED_CHUNK) {
+            int end = Math.min(order.length, start + EMBED_CHUNK);
+            List<String> chunk = new ArrayList<>(end - start);
+            for (int i = start; i < end; i++) {
+                chunk.add(sentences.get(order[i]));
+            }
+            float[][] v = embedder.embed(chunk);
+            for (int i = start; i < end; i++) {
+                out[order[i]] = v[i - start];
+            }
         }
         return out;
     }
