@@ -286,10 +286,27 @@ public final class Seq2SeqModel implements AutoCloseable {
 
     /** {@code prompt} is put before every text; one result per text, in order. */
     public List<Generation> generate(List<String> texts, String prompt, GenerationOptions options) {
+        return generate(texts, prompt, options, null);
+    }
+
+    /**
+     * As {@link #generate(List, String, GenerationOptions)}, with inputs cut to {@code maxInputTokens}
+     * (null: the model's {@code max_input_tokens}); a cut input keeps its final special token.
+     */
+    public List<Generation> generate(List<String> texts, String prompt, GenerationOptions options,
+                                     Integer maxInputTokens) {
         Objects.requireNonNull(options, "options");
         List<long[]> inputs = new ArrayList<>(texts.size());
         for (String t : texts) {
-            inputs.add(encode(prompt == null ? t : prompt + t));
+            long[] ids = encode(prompt == null ? t : prompt + t);
+            if (maxInputTokens != null && ids.length > maxInputTokens) {
+                long last = ids[ids.length - 1];
+                ids = java.util.Arrays.copyOf(ids, maxInputTokens);
+                if (tokens.eosTokenIds().contains(last)) {
+                    ids[ids.length - 1] = last;
+                }
+            }
+            inputs.add(ids);
         }
         List<long[]> ids = generateIds(inputs, options);
         List<Generation> out = new ArrayList<>(ids.size());

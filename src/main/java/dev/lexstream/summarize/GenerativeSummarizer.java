@@ -11,8 +11,15 @@ public final class GenerativeSummarizer implements Summarizer {
     private final Seq2SeqModel model;
     private final String prompt;
     private final GenerationOptions options;
+    private final Integer maxInputTokens;
 
     public GenerativeSummarizer(Seq2SeqModel model, String prompt, GenerationOptions options) {
+        this(model, prompt, options, null);
+    }
+
+    /** @param maxInputTokens inputs are cut to this many tokens; null: the model's limit */
+    public GenerativeSummarizer(Seq2SeqModel model, String prompt, GenerationOptions options, Integer maxInputTokens) {
+        this.maxInputTokens = maxInputTokens;
         this.model = model;
         this.prompt = prompt == null ? "" : prompt;
         this.options = options;
@@ -31,7 +38,7 @@ public final class GenerativeSummarizer implements Summarizer {
 
     @Override
     public List<String> summarize(List<String> texts, List<String> langs) {
-        return model.generate(texts, prompt, options).stream().map(Seq2SeqModel.Generation::text).toList();
+        return model.generate(texts, prompt, options, maxInputTokens).stream().map(Seq2SeqModel.Generation::text).toList();
     }
 
     @Override

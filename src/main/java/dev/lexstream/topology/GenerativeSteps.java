@@ -55,7 +55,8 @@ public final class GenerativeSteps implements AutoCloseable {
         summarizer = ExtractiveSummarizer.of(require(embedders.get(s.model()), s.model()), s);
       } else {
         Seq2SeqModel m = require(seq2seq.get(s.model()), s.model());
-        summarizer = new GenerativeSummarizer(m, s.prompt(), GenerativeSummarizer.options(m, s.generation()));
+        summarizer = new GenerativeSummarizer(m, s.prompt(), GenerativeSummarizer.options(m, s.generation()),
+            s.generation().maxInputTokens());
       }
     }
     TextTranslator translator = null;
@@ -68,7 +69,8 @@ public final class GenerativeSteps implements AutoCloseable {
         backend = apertium;
       } else {
         Seq2SeqModel m = require(seq2seq.get(t.model()), t.model());
-        backend = new Seq2SeqTranslator(m, t.prompt(), GenerativeSummarizer.options(m, t.generation()));
+        backend = new Seq2SeqTranslator(m, t.prompt(), GenerativeSummarizer.options(m, t.generation()),
+            t.generation().maxInputTokens());
       }
       translator = new TextTranslator(backend, t.detects() ? new LanguageDetection(t.languages()) : null,
           t.detects() ? null : t.source(), t.target());

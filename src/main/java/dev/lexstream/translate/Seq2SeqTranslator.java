@@ -14,8 +14,15 @@ public final class Seq2SeqTranslator implements TranslationBackend {
     private final Seq2SeqModel model;
     private final String prompt;
     private final GenerationOptions options;
+    private final Integer maxInputTokens;
 
     public Seq2SeqTranslator(Seq2SeqModel model, String prompt, GenerationOptions options) {
+        this(model, prompt, options, null);
+    }
+
+    /** @param maxInputTokens inputs are cut to this many tokens; null: the model's limit */
+    public Seq2SeqTranslator(Seq2SeqModel model, String prompt, GenerationOptions options, Integer maxInputTokens) {
+        this.maxInputTokens = maxInputTokens;
         this.model = model;
         this.prompt = prompt == null ? "" : prompt;
         this.options = options;
@@ -28,7 +35,7 @@ public final class Seq2SeqTranslator implements TranslationBackend {
 
     @Override
     public List<String> translate(List<String> texts, String source, String target) {
-        return model.generate(texts, prompt.replace("{target}", target).replace("{source}", source), options).stream()
+        return model.generate(texts, prompt.replace("{target}", target).replace("{source}", source), options, maxInputTokens).stream()
                 .map(Seq2SeqModel.Generation::text).toList();
     }
 

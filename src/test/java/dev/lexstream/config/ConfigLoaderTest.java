@@ -154,6 +154,10 @@ class ConfigLoaderTest {
         assertThat(p.classify().get(0).labels()).containsOnlyKeys("World", "Sports", "Business", "Sci/Tech");
         assertThat(p.classify().get(0).labels().keySet()).containsExactly("World", "Sports", "Business", "Sci/Tech");
         assertThat(p.classify().get(1).labels()).containsKeys("complaint", "question", "praise", "bug_report");
+        assertThat(p.summarize().model()).isEqualTo("minilm");
+        assertThat(p.summarize().maxSentences()).isEqualTo(1);
+        assertThat(p.translate().backend()).isEqualTo(TranslateSettings.Backend.APERTIUM);
+        assertThat(p.translate().target()).isEqualTo("es");
     }
 
     @Test

@@ -162,6 +162,39 @@ class GenerativeStepsTest {
   }
 
   @Test
+  void generativeSummaryAndModelTranslationWithTheTinySeq2SeqModel() throws Exception {
+    LexstreamConfig config = ConfigLoader.parse("""
+        models:
+          tiny: {source: "src/test/resources/seq2seq/tiny"}
+        pipelines:
+          - name: news
+            input: news.raw
+            summarize: {model: tiny, method: generative, prompt: "summarize: ", generation: {maxNewTokens: 5}}
+            translate: {backend: model, model: tiny, target: es, source: en, prompt: ">>{target}<< "}
+        """, "test.yaml", Map.of());
+    com.fasterxml.jackson.databind.JsonNode reference = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(Path.of("src/test/resources/seq2seq/tiny/reference.json").toFile());
+    com.fasterxml.jackson.databind.JsonNode greedy = reference.get("cases").get(0);
+    try (dev.lexstream.inference.Seq2SeqModel tiny = dev.lexstream.inference.Seq2SeqModel.load(
+            Path.of("src/test/resources/seq2seq/tiny"), null, ai.djl.Device.cpu());
+        GenerativeSteps steps = GenerativeSteps.create(config.pipelines().get(0), Map.of(), Map.of("tiny", tiny))) {
+      List<EnrichedText> out = run(steps,
+          json("s", "the team won the game and the market rose", ", \"tasks\": [\"summarize\"]"),
+          json("t", "a dog ran", ", \"tasks\": [\"translate\"]"));
+      // greedy is deterministic: 5 new tokens are the first 5 of the reference's 12
+      long[] first5 = new long[5];
+      for (int i = 0; i < 5; i++) {
+        first5[i] = greedy.get("outputs").get(3).get(i).asLong();
+      }
+      assertThat(out.get(0).getSummary()).isEqualTo(tiny.decode(first5));
+      assertThat(out.get(0).getRuns()).extracting(TaskRun::getModelId).containsExactly("tiny");
+      assertThat(out.get(1).getTranslations()).singleElement()
+          .satisfies(t -> assertThat(t.getText()).isEqualTo(greedy.get("texts").get(1).asText()));
+      assertThat(out.get(1).getRuns()).extracting(TaskRun::getTask).containsExactly("translate:es");
+    }
+  }
+
+  @Test
   void apertiumFromTheConfig() throws Exception {
     assumeTrue(ApertiumTranslator.installed(), "Apertium is not installed: apt-get install apertium apertium-eng-spa");
     try (GenerativeSteps steps = GenerativeSteps.create(CONFIG.pipelines().get(0), Map.of("minilm", minilm), Map.of())) {
