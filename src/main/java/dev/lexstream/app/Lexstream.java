@@ -11,10 +11,12 @@ import dev.lexstream.inference.DeviceSpec;
 import dev.lexstream.inference.DjlTextEmbedder;
 import dev.lexstream.inference.InferenceExecutor;
 import dev.lexstream.inference.ModelSource;
+import dev.lexstream.inference.Seq2SeqModel;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.kafka.EmbeddedKafka;
 import dev.lexstream.kafka.TopicAdmin;
 import dev.lexstream.serde.AvroCodec;
+import dev.lexstream.topology.GenerativeSteps;
 import dev.lexstream.topology.PipelineTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,15 +53,19 @@ public final class Lexstream implements AutoCloseable {
   private final BatchingControl batching;
   private final KafkaStreams streams;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Summarize/translate steps (external processes) and seq2seq models, closed after the streams. */
+  private final List<AutoCloseable> generative;
 
   private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, TextEmbedder> models,
-      Map<String, InferenceExecutor> executors, BatchingControl batching, KafkaStreams streams) {
+      Map<String, InferenceExecutor> executors, BatchingControl batching, KafkaStreams streams,
+      List<AutoCloseable> generative) {
     this.broker = broker;
     this.bootstrap = bootstrap;
     this.models = models;
     this.executors = executors;
     this.batching = batching;
     this.streams = streams;
+    this.generative = generative;
   }
 
   /** Where models are extracted and Kafka Streams keeps its state: {@code -Dlexstream.work}, else ./.lexstream. */
@@ -77,7 +83,9 @@ public final class Lexstream implements AutoCloseable {
       executors.put(name, InferenceExecutor.start(model, settings.maxBatch(), settings.coalesce()));
     });
     EmbeddedKafka broker = null;
+    List<AutoCloseable> generative = new ArrayList<>();
     try {
+      Map<String, GenerativeSteps> steps = GenerativeTasks.load(config, models, generative);
       String bootstrap = config.kafka().bootstrap();
       if (config.kafka().embedded()) {
         broker = EmbeddedKafka.start(null, 0);
@@ -86,9 +94,9 @@ public final class Lexstream implements AutoCloseable {
       }
       TopicAdmin.ensureTopics(bootstrap, clientProperties(config), topics(config), Duration.ofSeconds(60));
       BatchingControl batching = new BatchingControl();
-      var topology = PipelineTopology.build(config, executors, codec, batching);
+      var topology = PipelineTopology.build(config, executors, codec, batching, steps);
       KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, bootstrap, workDir));
-      Lexstream app = new Lexstream(broker, bootstrap, models, executors, batching, streams);
+      Lexstream app = new Lexstream(broker, bootstrap, models, executors, batching, streams, generative);
       streams.setStateListener((now, before) -> {
         log.info("kafka streams state {} -> {}", before, now);
         if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -102,6 +110,7 @@ public final class Lexstream implements AutoCloseable {
       streams.start();
       return app;
     } catch (RuntimeException e) {
+      generative.forEach(Lexstream::closeQuietly);
       executors.values().forEach(Lexstream::closeQuietly);
       models.values().forEach(Lexstream::closeQuietly);
       if (broker != null) {
@@ -135,7 +144,8 @@ public final class Lexstream implements AutoCloseable {
     Map<String, TextEmbedder> loaded = new LinkedHashMap<>();
     List<String> used = config.pipelines().stream()
         .flatMap(p -> java.util.stream.Stream.concat(p.classify().stream().map(task -> task.model()),
-            java.util.stream.Stream.ofNullable(p.safety() == null ? null : p.safety().model())))
+            java.util.stream.Stream.concat(GenerativeTasks.embeddingModels(p).stream(),
+                java.util.stream.Stream.ofNullable(p.safety() == null ? null : p.safety().model()))))
         .distinct().toList();
     try {
       for (String name : used) {
@@ -251,6 +261,7 @@ public final class Lexstream implements AutoCloseable {
       log.info("drained micro-batches ({} records left buffered)", batching.buffered());
     }
     streams.close(CLOSE_TIMEOUT);
+    generative.forEach(Lexstream::closeQuietly);
     executors.values().forEach(Lexstream::closeQuietly);
     models.values().forEach(Lexstream::closeQuietly);
     if (broker != null) {
@@ -258,7 +269,7 @@ public final class Lexstream implements AutoCloseable {
     }
   }
 
-  private static void closeQuietly(AutoCloseable closeable) {
+  static void closeQuietly(AutoCloseable closeable) {
     try {
       closeable.close();
     } catch (Exception e) {

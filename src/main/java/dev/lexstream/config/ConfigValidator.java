@@ -1,6 +1,5 @@
 package dev.lexstream.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,8 +165,6 @@ final class ConfigValidator {
         if (p == null) {
             throw new ConfigException(path, "is empty; required: a map with at least 'name' and 'input'");
         }
-        reserved(p.summarize(), path + ".summarize");
-        reserved(p.translate(), path + ".translate");
 
         String name = required(p.name(), path + ".name", "a pipeline name (letters, digits, '.', '_', '-')");
         if (!NAME.matcher(name).matches()) {
@@ -198,14 +195,10 @@ final class ConfigValidator {
             throw new ConfigException(path + ".maxTextBytes", maxTextBytes + " is too large; allowed: 1 to "
                     + PipelineSettings.MAX_TEXT_BYTES_LIMIT);
         }
+        SummarizeSettings summarize = GenerativeTaskValidator.summarize(p.summarize(), path + ".summarize", models);
+        TranslateSettings translate = GenerativeTaskValidator.translate(p.translate(), path + ".translate", models);
         return new PipelineSettings(name, input, output, quarantine, deadLetter, inputFormat, batching, classify,
-                maxTextBytes, null, null, safety);
-    }
-
-    private static void reserved(JsonNode node, String path) {
-        if (node != null) {
-            throw new ConfigException(path, "not available in this version; remove the key");
-        }
+                maxTextBytes, summarize, translate, safety);
     }
 
     private static String outTopic(String value, String dflt, String path, String input) {
@@ -330,7 +323,7 @@ final class ConfigValidator {
 
     // ---- helpers ----
 
-    private static String required(String value, String path, String what) {
+    static String required(String value, String path, String what) {
         if (value == null) {
             throw new ConfigException(path, "missing required key; required: " + what);
         }
@@ -340,7 +333,7 @@ final class ConfigValidator {
         return value.strip();
     }
 
-    private static int atLeast1(Integer value, int dflt, String path) {
+    static int atLeast1(Integer value, int dflt, String path) {
         if (value == null) {
             return dflt;
         }
@@ -350,7 +343,7 @@ final class ConfigValidator {
         return value;
     }
 
-    private static <E extends Enum<E>> E oneOf(E[] values, Function<E, String> yamlName, String given, String path) {
+    static <E extends Enum<E>> E oneOf(E[] values, Function<E, String> yamlName, String given, String path) {
         String g = given.strip();
         for (E v : values) {
             if (yamlName.apply(v).equals(g)) {
@@ -361,7 +354,7 @@ final class ConfigValidator {
                 + Stream.of(values).map(yamlName).collect(Collectors.joining(", ")));
     }
 
-    private static String invalid(String value) {
+    static String invalid(String value) {
         return ConfigLoader.quote(value) + " is not valid";
     }
 }

@@ -39,7 +39,19 @@ final class RawConfig {
 
     record Pipeline(String name, String input, String output, String quarantine, String deadLetter,
                     String inputFormat, Batching batching, List<Classify> classify, Integer maxTextBytes,
-                    JsonNode summarize, JsonNode translate, Safety safety) {
+                    Summarize summarize, Translate translate, Safety safety) {
+    }
+
+    record Summarize(String model, String method, String ranking, Integer maxSentences, Double maxRatio,
+                     Double diversity, String prompt, Generation generation) {
+    }
+
+    record Translate(String backend, String target, String source, List<String> languages, String model,
+                     String prompt, Generation generation) {
+    }
+
+    record Generation(Integer maxNewTokens, Integer numBeams, Double lengthPenalty, Integer noRepeatNgramSize,
+                      Integer maxInputTokens) {
     }
 
     record Batching(Integer maxRecords, Integer maxTokens, String maxWait) {

@@ -28,21 +28,25 @@ final class Enricher {
   private final List<InferenceExecutor> models;
   private final BatchGuard guard;
   private final InferenceExecutor guardModel;
+  private final GenerativeSteps generative;
 
   Enricher(String pipeline, List<ClassifyStep> steps) {
-    this(pipeline, steps, null, null);
+    this(pipeline, steps, null, null, GenerativeSteps.NONE);
   }
 
   /**
    * @param guard      the safety checks that run on the batch after the models; null when none
    * @param guardModel the executor of the guard's embedding model; null when it needs none
+   * @param generative the pipeline's summarize and translate tasks
    */
-  Enricher(String pipeline, List<ClassifyStep> steps, BatchGuard guard, InferenceExecutor guardModel) {
+  Enricher(String pipeline, List<ClassifyStep> steps, BatchGuard guard, InferenceExecutor guardModel,
+      GenerativeSteps generative) {
     this.pipeline = pipeline;
     this.steps = List.copyOf(steps);
     this.models = steps.stream().map(ClassifyStep::model).distinct().toList();
     this.guard = guard;
     this.guardModel = guard == null || guard.embedder() == null ? null : guardModel;
+    this.generative = generative;
   }
 
   /** Tokens the text costs in a batch: the most any of the pipeline's models counts for it. */
@@ -61,6 +65,7 @@ final class Enricher {
     for (InferenceExecutor model : models) {
       embeddings.put(model, model.embed(texts));
     }
+    GenerativeSteps.Outcome generated = generative.run(batch);
     Instant now = Instant.now();
     List<EnrichedText> out = new ArrayList<>(batch.size());
     for (int i = 0; i < batch.size(); i++) {
@@ -87,6 +92,7 @@ final class Enricher {
             .setInferenceMillis(embedding.inferenceMillis())
             .build());
       }
+      runs.addAll(generated.runs().get(i));
       out.add(EnrichedText.newBuilder()
           .setId(record.id())
           .setPipeline(pipeline)
@@ -95,6 +101,8 @@ final class Enricher {
           .setTenant(record.document().getTenant())
           .setMetadata(record.document().getMetadata())
           .setClassifications(classifications)
+          .setSummary(generated.summary(i))
+          .setTranslations(generated.translations().get(i))
           .setSafety(record.safety() == null ? Verdicts.allow() : record.safety())
           .setRuns(runs)
           .setSource(record.source())
@@ -109,7 +117,7 @@ final class Enricher {
         vectors = e.stream().map(Embedding::vector).toArray(float[][]::new);
       }
       guard.apply(out, batch.stream().map(PendingText::safety).toList(), vectors, guardModel == null ? null
-          : generated -> guardModel.embed(generated).stream().map(Embedding::vector).toArray(float[][]::new));
+          : outputs -> guardModel.embed(outputs).stream().map(Embedding::vector).toArray(float[][]::new));
     }
     return out;
   }

@@ -42,9 +42,12 @@ public final class PipelineTopology {
     return pipeline + "-batch-buffer";
   }
 
-  /** @param models one executor per model config name; must hold every model the pipelines use */
+  /**
+   * @param models     one executor per model config name; must hold every model the pipelines use
+   * @param generative summarize/translate tasks by pipeline name (pipelines without them may be absent)
+   */
   public static Topology build(LexstreamConfig config, Map<String, InferenceExecutor> models, AvroCodec codec,
-      BatchingControl control) {
+      BatchingControl control, Map<String, GenerativeSteps> generative) {
     Topology topology = new Topology();
     RecordSerializer values = new RecordSerializer(codec);
     KeySerializer keys = new KeySerializer(codec);
@@ -63,7 +66,8 @@ public final class PipelineTopology {
           : models.get(p.safety().model());
       BatchGuard batchGuard = p.safety() == null ? null
           : BatchGuard.of(p.safety(), safetyModel == null ? null : safetyModel.model(), safetyPath);
-      Enricher enricher = enricher(p, models, batchGuard, safetyModel);
+      Enricher enricher = enricher(p, models, batchGuard, safetyModel,
+          generative.getOrDefault(p.name(), GenerativeSteps.NONE));
       BatchPolicy policy = policy(p.batching());
       topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), p.input());
       topology.addProcessor(decode, () -> new DecodeProcessor(p.name(),
@@ -85,11 +89,11 @@ public final class PipelineTopology {
   }
 
   private static Enricher enricher(PipelineSettings pipeline, Map<String, InferenceExecutor> models, BatchGuard guard,
-      InferenceExecutor guardModel) {
+      InferenceExecutor guardModel, GenerativeSteps generative) {
     List<Enricher.ClassifyStep> steps = pipeline.classify().stream()
         .map(task -> classifyStep(task, models.get(task.model())))
         .toList();
-    return new Enricher(pipeline.name(), steps, guard, guardModel);
+    return new Enricher(pipeline.name(), steps, guard, guardModel, generative);
   }
 
   private static Enricher.ClassifyStep classifyStep(ClassifyTask task, InferenceExecutor model) {
