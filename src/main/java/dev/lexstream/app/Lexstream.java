@@ -11,6 +11,7 @@ import dev.lexstream.inference.DeviceSpec;
 import dev.lexstream.inference.DjlTextEmbedder;
 import dev.lexstream.inference.InferenceExecutor;
 import dev.lexstream.inference.ModelSource;
+import dev.lexstream.inference.Seq2SeqModel;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.kafka.EmbeddedKafka;
 import dev.lexstream.kafka.TopicAdmin;
@@ -20,6 +21,7 @@ import dev.lexstream.ops.MetricNames;
 import dev.lexstream.ops.MicrometerMetrics;
 import dev.lexstream.ops.OpsServer;
 import dev.lexstream.serde.AvroCodec;
+import dev.lexstream.topology.GenerativeSteps;
 import dev.lexstream.topology.PipelineTopology;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -62,10 +64,12 @@ public final class Lexstream implements AutoCloseable {
   private final Health health;
   private final OpsServer ops;
   private final CountDownLatch stopped = new CountDownLatch(1);
+  /** Summarize/translate steps (external processes) and seq2seq models, closed after the streams. */
+  private final List<AutoCloseable> generative;
 
   private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, TextEmbedder> models,
       Map<String, InferenceExecutor> executors, BatchingControl batching, KafkaStreams streams,
-      MicrometerMetrics metrics, Health health, OpsServer ops) {
+      MicrometerMetrics metrics, Health health, OpsServer ops, List<AutoCloseable> generative) {
     this.metrics = metrics;
     this.health = health;
     this.ops = ops;
@@ -75,6 +79,7 @@ public final class Lexstream implements AutoCloseable {
     this.executors = executors;
     this.batching = batching;
     this.streams = streams;
+    this.generative = generative;
   }
 
   /**
@@ -104,6 +109,7 @@ public final class Lexstream implements AutoCloseable {
     Map<String, InferenceExecutor> executors = new LinkedHashMap<>();
     EmbeddedKafka broker = null;
     KafkaStreams streams = null;
+    List<AutoCloseable> generative = new ArrayList<>();
     try {
       metrics.gauge(MetricNames.READY, "1 when ready (models warm, Kafka Streams RUNNING)",
           () -> health.readiness().ok() ? 1 : 0);
@@ -121,6 +127,7 @@ public final class Lexstream implements AutoCloseable {
       AvroCodec codec = codec(config);
       health.phase(Health.Phase.LOADING_MODELS);
       loadModels(config, workDir, models, metrics);
+      Map<String, GenerativeSteps> steps = GenerativeTasks.load(config, models, generative);
       health.phase(Health.Phase.WARMING_UP);
       models.forEach((name, model) -> warmUp(name, model, config.models().get(name), metrics));
       models.forEach((name, model) -> {
@@ -142,9 +149,10 @@ public final class Lexstream implements AutoCloseable {
       BatchingControl batching = new BatchingControl();
       metrics.gauge(MetricNames.BATCH_BUFFERED, "records waiting in this instance's micro-batch buffers",
           batching::buffered);
-      var topology = PipelineTopology.build(config, executors, codec, batching, metrics);
+      var topology = PipelineTopology.build(config, executors, codec, batching, steps, metrics);
       streams = new KafkaStreams(topology, streamsProperties(config, bootstrap, workDir));
-      Lexstream app = new Lexstream(broker, bootstrap, models, executors, batching, streams, metrics, health, ops);
+      Lexstream app = new Lexstream(broker, bootstrap, models, executors, batching, streams, metrics, health, ops,
+          generative);
       streams.setStateListener((now, before) -> {
         log.info("kafka streams state {} -> {}", before, now);
         health.readinessChanged();
@@ -166,6 +174,7 @@ public final class Lexstream implements AutoCloseable {
       if (streams != null) {
         streams.close(Duration.ofSeconds(10));
       }
+      generative.forEach(Lexstream::closeQuietly);
       executors.values().forEach(Lexstream::closeQuietly);
       models.values().forEach(Lexstream::closeQuietly);
       if (broker != null) {
@@ -221,7 +230,9 @@ public final class Lexstream implements AutoCloseable {
   private static void loadModels(LexstreamConfig config, Path workDir, Map<String, TextEmbedder> loaded,
       MicrometerMetrics metrics) {
     List<String> used = config.pipelines().stream()
-        .flatMap(p -> p.classify().stream().map(task -> task.model()))
+        .flatMap(p -> java.util.stream.Stream.concat(p.classify().stream().map(task -> task.model()),
+            java.util.stream.Stream.concat(GenerativeTasks.embeddingModels(p).stream(),
+                java.util.stream.Stream.ofNullable(p.safety() == null ? null : p.safety().model()))))
         .distinct().toList();
     for (String name : used) {
       ModelSettings settings = config.models().get(name);
@@ -351,6 +362,7 @@ public final class Lexstream implements AutoCloseable {
       log.info("drained micro-batches ({} records left buffered)", batching.buffered());
     }
     streams.close(CLOSE_TIMEOUT);
+    generative.forEach(Lexstream::closeQuietly);
     executors.values().forEach(Lexstream::closeQuietly);
     models.values().forEach(Lexstream::closeQuietly);
     if (broker != null) {
@@ -363,7 +375,7 @@ public final class Lexstream implements AutoCloseable {
     metrics.close();
   }
 
-  private static void closeQuietly(AutoCloseable closeable) {
+  static void closeQuietly(AutoCloseable closeable) {
     try {
       closeable.close();
     } catch (Exception e) {

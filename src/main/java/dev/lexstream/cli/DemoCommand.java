@@ -56,11 +56,11 @@ final class DemoCommand implements Callable<Integer> {
     if (records != null && records < 1) {
       throw new ParameterException(spec.commandLine(), "--records: must be >= 1, got " + records);
     }
-    LexstreamConfig loaded = Configs.load(config == null ? defaultConfig() : config, null);
-    PipelineSettings pipeline = loaded.pipelines().get(0);
-    List<DemoSamples.Sample> inputs = inputs(DemoSamples.all(pipeline.maxTextBytes()));
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    LexstreamConfig loaded = withoutMissingApertium(Configs.load(config == null ? defaultConfig() : config, null), err);
+    PipelineSettings pipeline = loaded.pipelines().get(0);
+    List<DemoSamples.Sample> inputs = inputs(DemoSamples.all(pipeline.maxTextBytes()));
     try (Lexstream app = Lexstream.start(loaded, Lexstream.defaultWorkDir())) {
       if (!app.awaitRunning(Duration.ofMinutes(2))) {
         err.println("demo: Kafka Streams did not reach RUNNING (state " + app.state() + ")");
@@ -77,6 +77,22 @@ final class DemoCommand implements Callable<Integer> {
       err.println("demo: " + seen + " outcomes from " + inputs.size() + " input records");
       return 0;
     }
+  }
+
+  /** The demo translates when Apertium is installed; without it, it says how to get it and runs without translation. */
+  static LexstreamConfig withoutMissingApertium(LexstreamConfig config, PrintWriter err) {
+    boolean wanted = config.pipelines().stream().anyMatch(p -> p.translate() != null
+        && p.translate().backend() == dev.lexstream.config.TranslateSettings.Backend.APERTIUM);
+    if (!wanted || dev.lexstream.translate.ApertiumTranslator.installed()) {
+      return config;
+    }
+    err.println("demo: translation is off: Apertium is not installed; to see translations, install the Debian "
+        + "packages: apt-get install apertium apertium-eng-spa apertium-eng-cat");
+    List<PipelineSettings> pipelines = config.pipelines().stream().map(p -> p.translate() == null
+        || p.translate().backend() != dev.lexstream.config.TranslateSettings.Backend.APERTIUM ? p
+        : new PipelineSettings(p.name(), p.input(), p.output(), p.quarantine(), p.deadLetter(), p.inputFormat(),
+            p.batching(), p.classify(), p.maxTextBytes(), p.summarize(), null, p.safety())).toList();
+    return new LexstreamConfig(config.kafka(), config.serialization(), config.models(), pipelines);
   }
 
   private static Path defaultConfig() {

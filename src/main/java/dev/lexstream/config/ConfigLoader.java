@@ -255,6 +255,9 @@ public final class ConfigLoader {
         if (type == String.class) {
             return "a string";
         }
+        if (type == Double.class || type == double.class) {
+            return "a number";
+        }
         if (type == Boolean.class || type == boolean.class) {
             return "true or false";
         }

@@ -1,6 +1,5 @@
 package dev.lexstream.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -193,9 +192,6 @@ final class ConfigValidator {
         if (p == null) {
             throw new ConfigException(path, "is empty; required: a map with at least 'name' and 'input'");
         }
-        reserved(p.summarize(), path + ".summarize");
-        reserved(p.translate(), path + ".translate");
-        reserved(p.safety(), path + ".safety");
 
         String name = required(p.name(), path + ".name", "a pipeline name (letters, digits, '.', '_', '-')");
         if (!NAME.matcher(name).matches()) {
@@ -219,20 +215,17 @@ final class ConfigValidator {
                         p.inputFormat(), path + ".inputFormat");
         BatchingSettings batching = batching(p.batching(), path + ".batching");
         List<ClassifyTask> classify = classify(p.classify(), path + ".classify", models);
+        SafetySettings safety = p.safety() == null ? null : SafetyValidator.safety(p.safety(), path + ".safety", models);
         int maxTextBytes = atLeast1(p.maxTextBytes(), PipelineSettings.DEFAULT_MAX_TEXT_BYTES, path + ".maxTextBytes");
         if (maxTextBytes > PipelineSettings.MAX_TEXT_BYTES_LIMIT) {
             // an enriched record carries the text, and must fit Kafka's default 1 MiB message size
             throw new ConfigException(path + ".maxTextBytes", maxTextBytes + " is too large; allowed: 1 to "
                     + PipelineSettings.MAX_TEXT_BYTES_LIMIT);
         }
+        SummarizeSettings summarize = GenerativeTaskValidator.summarize(p.summarize(), path + ".summarize", models);
+        TranslateSettings translate = GenerativeTaskValidator.translate(p.translate(), path + ".translate", models);
         return new PipelineSettings(name, input, output, quarantine, deadLetter, inputFormat, batching, classify,
-                maxTextBytes, null, null, null);
-    }
-
-    private static void reserved(JsonNode node, String path) {
-        if (node != null) {
-            throw new ConfigException(path, "not available in this version; remove the key");
-        }
+                maxTextBytes, summarize, translate, safety);
     }
 
     private static String outTopic(String value, String dflt, String path, String input) {
@@ -357,7 +350,7 @@ final class ConfigValidator {
 
     // ---- helpers ----
 
-    private static String required(String value, String path, String what) {
+    static String required(String value, String path, String what) {
         if (value == null) {
             throw new ConfigException(path, "missing required key; required: " + what);
         }
@@ -367,7 +360,7 @@ final class ConfigValidator {
         return value.strip();
     }
 
-    private static int atLeast1(Integer value, int dflt, String path) {
+    static int atLeast1(Integer value, int dflt, String path) {
         if (value == null) {
             return dflt;
         }
@@ -377,7 +370,7 @@ final class ConfigValidator {
         return value;
     }
 
-    private static <E extends Enum<E>> E oneOf(E[] values, Function<E, String> yamlName, String given, String path) {
+    static <E extends Enum<E>> E oneOf(E[] values, Function<E, String> yamlName, String given, String path) {
         String g = given.strip();
         for (E v : values) {
             if (yamlName.apply(v).equals(g)) {
@@ -388,7 +381,7 @@ final class ConfigValidator {
                 + Stream.of(values).map(yamlName).collect(Collectors.joining(", ")));
     }
 
-    private static String invalid(String value) {
+    static String invalid(String value) {
         return ConfigLoader.quote(value) + " is not valid";
     }
 }

@@ -1,6 +1,5 @@
 package dev.lexstream.config;
 
-import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.List;
 
@@ -16,9 +15,9 @@ import java.util.List;
  * @param batching     micro-batch limits
  * @param classify     classification tasks, in order
  * @param maxTextBytes larger records go to the dead-letter topic
- * @param summarize    reserved for a later version; always null in a validated config
- * @param translate    reserved for a later version; always null in a validated config
- * @param safety       reserved for a later version; always null in a validated config
+ * @param summarize    the summarize task, or null when the pipeline does not summarize
+ * @param translate    the translate task, or null when the pipeline does not translate
+ * @param safety       the safety policy; null when the pipeline has no {@code safety:} section (nothing is checked)
  */
 public record PipelineSettings(
         String name,
@@ -30,9 +29,9 @@ public record PipelineSettings(
         BatchingSettings batching,
         List<ClassifyTask> classify,
         int maxTextBytes,
-        JsonNode summarize,
-        JsonNode translate,
-        JsonNode safety) {
+        SummarizeSettings summarize,
+        TranslateSettings translate,
+        SafetySettings safety) {
 
     public static final int DEFAULT_MAX_TEXT_BYTES = 100_000;
     /** Upper bound of maxTextBytes: an enriched record carries the text and must fit in 1 MiB. */

@@ -42,7 +42,19 @@ final class RawConfig {
 
     record Pipeline(String name, String input, String output, String quarantine, String deadLetter,
                     String inputFormat, Batching batching, List<Classify> classify, Integer maxTextBytes,
-                    JsonNode summarize, JsonNode translate, JsonNode safety) {
+                    Summarize summarize, Translate translate, Safety safety) {
+    }
+
+    record Summarize(String model, String method, String ranking, Integer maxSentences, Double maxRatio,
+                     Double diversity, String prompt, Generation generation) {
+    }
+
+    record Translate(String backend, String target, String source, List<String> languages, String model,
+                     String prompt, Generation generation) {
+    }
+
+    record Generation(Integer maxNewTokens, Integer numBeams, Double lengthPenalty, Integer noRepeatNgramSize,
+                      Integer maxInputTokens) {
     }
 
     record Batching(Integer maxRecords, Integer maxTokens, String maxWait) {
@@ -50,5 +62,27 @@ final class RawConfig {
 
     record Classify(String name, String model, LinkedHashMap<String, String> labels,
                     LinkedHashMap<String, List<String>> examples) {
+    }
+
+    record Safety(String model, SafetyInput input, SafetyOutput output, SafetyThresholds thresholds,
+                  SafetyRedaction redaction, String onDetectorError, SafetyTraining training) {
+    }
+
+    /** {@code pii} is an action for every PII type, or a map of PII type &rarr; action. */
+    record SafetyInput(JsonNode pii, String promptInjection, String toxicity) {
+    }
+
+    record SafetyOutput(String toxicity, String unfaithful, String language, String empty, String length) {
+    }
+
+    record SafetyThresholds(Double pii, Double promptInjection, Double toxicity, Double outputToxicity,
+                            Double summaryFaithfulness, Double translationFaithfulness, Double language,
+                            Double maxLengthRatio) {
+    }
+
+    record SafetyRedaction(String mode, String mask, String salt) {
+    }
+
+    record SafetyTraining(String promptInjection, String toxicity) {
     }
 }

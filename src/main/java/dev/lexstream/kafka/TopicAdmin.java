@@ -99,15 +99,17 @@ public final class TopicAdmin {
         }
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
-            create(admin, wanted, deadline);
-            awaitVisible(admin, wanted, deadline);
+            List<String> created = create(admin, wanted, deadline);
+            Map<String, TopicDescription> visible = awaitVisible(admin, wanted, deadline);
+            awaitLeaderLogs(admin, created, visible, deadline);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while creating topics " + wanted.keySet(), e);
         }
     }
 
-    private static void create(Admin admin, Map<String, TopicSpec> wanted, long deadline) throws InterruptedException {
+    private static List<String> create(Admin admin, Map<String, TopicSpec> wanted, long deadline)
+            throws InterruptedException {
         List<NewTopic> newTopics = wanted.values().stream().map(TopicSpec::toNewTopic).toList();
         CreateTopicsResult result = admin.createTopics(newTopics, new CreateTopicsOptions().timeoutMs(remainingMs(deadline)));
         List<String> created = new ArrayList<>();
@@ -126,19 +128,23 @@ public final class TopicAdmin {
         if (!created.isEmpty()) {
             LOG.info("Created topics {}", created);
         }
+        return created;
     }
 
     /**
      * Creation is acknowledged once the controller commits it, but brokers learn of it a little later; until
      * then producers and Kafka Streams (which checks its source topics at start) would see unknown topics.
      */
-    private static void awaitVisible(Admin admin, Map<String, TopicSpec> wanted, long deadline) throws InterruptedException {
+    private static Map<String, TopicDescription> awaitVisible(Admin admin, Map<String, TopicSpec> wanted, long deadline)
+            throws InterruptedException {
         Set<String> pending = new java.util.LinkedHashSet<>(wanted.keySet());
+        Map<String, TopicDescription> visible = new HashMap<>();
         while (true) {
             Map<String, TopicDescription> described = describe(admin, pending, deadline);
             for (TopicDescription d : described.values()) {
                 if (d.partitions().stream().allMatch(TopicAdmin::hasLeader)) {
                     pending.remove(d.name());
+                    visible.put(d.name(), d);
                     TopicSpec spec = wanted.get(d.name());
                     if (d.partitions().size() < spec.partitions()) {
                         LOG.warn("Topic {} exists with {} partitions, fewer than the {} wanted; left as is "
@@ -148,10 +154,55 @@ public final class TopicAdmin {
                 }
             }
             if (pending.isEmpty()) {
-                return;
+                return visible;
             }
             if (remainingMs(deadline) <= POLL_MS) {
                 throw new TimeoutException("topics " + pending + " not visible on the cluster in time");
+            }
+            Thread.sleep(POLL_MS);
+        }
+    }
+
+    /**
+     * A new partition's leader is in the metadata a moment before its broker has opened the log; a
+     * produce in between gets NOT_LEADER_OR_FOLLOWER, and an idempotent producer with several requests in
+     * flight can then trip over its own sequence numbers (seen here as OutOfOrderSequenceException). So for
+     * the topics just created, wait until each leader lists the partition among its logs. Best effort: a
+     * cluster that does not let this client describe log directories is not waited for.
+     */
+    private static void awaitLeaderLogs(Admin admin, List<String> created, Map<String, TopicDescription> visible,
+                                        long deadline) throws InterruptedException {
+        Map<Integer, Set<org.apache.kafka.common.TopicPartition>> pending = new HashMap<>();
+        for (String name : created) {
+            TopicDescription d = visible.get(name);
+            if (d == null) {
+                continue;
+            }
+            for (TopicPartitionInfo p : d.partitions()) {
+                pending.computeIfAbsent(p.leader().id(), id -> new java.util.HashSet<>())
+                        .add(new org.apache.kafka.common.TopicPartition(name, p.partition()));
+            }
+        }
+        while (!pending.isEmpty()) {
+            try {
+                var dirs = admin.describeLogDirs(pending.keySet()).allDescriptions()
+                        .get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+                dirs.forEach((broker, byDir) -> byDir.values().forEach(dir -> {
+                    Set<org.apache.kafka.common.TopicPartition> waiting = pending.get(broker);
+                    if (waiting != null) {
+                        waiting.removeAll(dir.replicaInfos().keySet());
+                    }
+                }));
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                LOG.debug("Not waiting for partition logs: {}", e.toString());
+                return;
+            }
+            pending.values().removeIf(Set::isEmpty);
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (remainingMs(deadline) <= POLL_MS) {
+                throw new TimeoutException("partition logs of " + created + " not open on their leaders in time");
             }
             Thread.sleep(POLL_MS);
         }

@@ -27,6 +27,8 @@ public final class MetricNames {
   public static final String INFERENCE_QUEUE_WAIT = "lexstream.inference.queue.wait";
   /** Model time of a request (the device calls that served it), by {@code model} and {@code task}. */
   public static final String INFERENCE = "lexstream.inference";
+  /** Model time of each task run on a batch, by {@code pipeline}, {@code task} and {@code model} (the model id). */
+  public static final String TASK = "lexstream.task";
   /** Failed model requests, by {@code model} and {@code task}. */
   public static final String INFERENCE_ERRORS = "lexstream.inference.errors";
   /** Texts per device call (after coalescing), by {@code model}. */
@@ -57,6 +59,7 @@ public final class MetricNames {
       "lexstream_inference_queue_wait_seconds",
       "lexstream_inference_seconds",
       "lexstream_inference_errors_total",
+      "lexstream_task_seconds",
       "lexstream_inference_device_batch",
       "lexstream_inference_queue_depth",
       "lexstream_model_load_seconds",

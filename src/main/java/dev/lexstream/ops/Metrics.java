@@ -32,6 +32,12 @@ public interface Metrics {
    */
   default void batchFlushed(String pipeline, String trigger, int records, int tokens) {}
 
+  /**
+   * One model task's run on a batch, as recorded in {@code EnrichedText.runs} (classify, summarize,
+   * translate; {@code model} is the run's model id), once per device call.
+   */
+  default void taskRun(String pipeline, String task, String model, int batchSize, double millis) {}
+
   /** One device call of a model (texts of possibly several coalesced requests). */
   default void deviceBatch(String model, int texts, long nanos, boolean failed) {}
 

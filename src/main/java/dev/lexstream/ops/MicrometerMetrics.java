@@ -93,6 +93,12 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   }
 
   @Override
+  public void taskRun(String pipeline, String task, String model, int batchSize, double millis) {
+    timer(MetricNames.TASK, "model time of a task run on a batch (EnrichedText.runs)", "pipeline", pipeline,
+        "task", task, "model", model).record((long) (millis * 1e6), TimeUnit.NANOSECONDS);
+  }
+
+  @Override
   public void deviceBatch(String model, int texts, long nanos, boolean failed) {
     summary(MetricNames.DEVICE_BATCH, "texts per device call, after coalescing", BATCH_BUCKETS, "model", model)
         .record(texts);

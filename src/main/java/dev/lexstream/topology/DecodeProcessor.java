@@ -1,9 +1,14 @@
 package dev.lexstream.topology;
 
+import dev.lexstream.avro.SafetyVerdict;
 import dev.lexstream.avro.SourceRef;
 import dev.lexstream.avro.TextDocument;
+import dev.lexstream.config.SafetyAction;
+import dev.lexstream.safety.InputGuard;
+import dev.lexstream.safety.Verdicts;
 import dev.lexstream.serde.InputDecoder;
 import dev.lexstream.serde.RejectedRecordException;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -13,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * First stage of a pipeline: decodes raw bytes into a document, validates its text, and sends it
- * on to the models, or to the dead-letter topic with the reason. Never lets bad input stop the task.
+ * First stage of a pipeline: decodes raw bytes into a document, validates its text, runs the input
+ * guard (PII detection and redaction, when the pipeline has a safety policy), and sends it on to
+ * the models, or to the dead-letter topic with the reason. Never lets bad input stop the task.
  */
 final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object> {
   private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
@@ -24,12 +30,20 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
   private final TextValidator validator;
   private final String next;
   private final String deadLetterSink;
+  private final InputGuard guard;
   private ProcessorContext<byte[], Object> context;
 
   DecodeProcessor(String pipeline, InputDecoder decoder, TextValidator validator, String next, String deadLetterSink) {
+    this(pipeline, decoder, validator, null, next, deadLetterSink);
+  }
+
+  /** @param guard the pipeline's input guard; null when it has none */
+  DecodeProcessor(String pipeline, InputDecoder decoder, TextValidator validator, InputGuard guard, String next,
+      String deadLetterSink) {
     this.pipeline = pipeline;
     this.decoder = decoder;
     this.validator = validator;
+    this.guard = guard;
     this.next = next;
     this.deadLetterSink = deadLetterSink;
   }
@@ -55,12 +69,47 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
       id = document.getId() == null || document.getId().isBlank() ? fallbackId : document.getId();
       document.setId(id);
       document.setText(validator.validate(document.getText()));
-      context.forward(record.withValue(new PendingText(document, source, record.key(), record.value(), record.headers())), next);
+      byte[] original = record.value();
+      SafetyVerdict verdict = null;
+      if (guard != null) {
+        InputGuard.Result screened = guard.screen(document.getText());
+        if (screened.action() == SafetyAction.DROP) {
+          byte[] withheld = screened.deadLetterText().equals(document.getText()) ? original
+              : redactedDocument(document, screened.deadLetterText());
+          String reason = Verdicts.dropReason(screened.verdict());
+          log.debug("dead-letter pipeline={} id={} at {}-{}@{} stage={}: {}", pipeline, id, meta.topic(),
+              meta.partition(), meta.offset(), SafetyStages.INPUT, reason);
+          context.forward(record.withValue(DeadLetters.of(pipeline, id, SafetyStages.INPUT, reason, null, source,
+              record.key(), withheld)), deadLetterSink);
+          return;
+        }
+        if (screened.redacted()) {
+          // from here on nothing may carry the raw text, dead letters of later stages included
+          original = redactedDocument(document, screened.text());
+        }
+        document.setText(screened.text());
+        verdict = screened.verdict();
+      }
+      context.forward(record.withValue(new PendingText(document, source, record.key(), original,
+          record.headers(), verdict)), next);
     } catch (RejectedRecordException e) {
       log.debug("dead-letter pipeline={} id={} at {}-{}@{} stage={}: {}", pipeline, id, meta.topic(),
           meta.partition(), meta.offset(), e.stage(), e.getMessage());
       context.forward(record.withValue(DeadLetters.of(pipeline, id, e.stage(), e.getMessage(), e.getCause(),
           source, record.key(), record.value())), deadLetterSink);
+    }
+  }
+
+  /** The document with {@code text} in place of its text, in Avro single-object encoding (replayable input). */
+  private static byte[] redactedDocument(TextDocument document, String text) {
+    TextDocument copy = TextDocument.newBuilder(document).setText(text).build();
+    try {
+      ByteBuffer buffer = copy.toByteBuffer();
+      byte[] bytes = new byte[buffer.remaining()];
+      buffer.get(bytes);
+      return bytes;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 }

@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What a flushed micro-batch becomes: the enriched records, in offset order; a record that makes
- * a model throw is isolated by bisection and sent to the dead-letter topic at stage
- * {@code inference}, while the rest of its batch is enriched.
+ * What a flushed micro-batch becomes: the enriched records, in offset order, each to the output,
+ * quarantine or dead-letter topic as its safety verdict says ({@link SafetyStages#route}); a
+ * record that makes a model throw is isolated by bisection and sent to the dead-letter topic at
+ * stage {@code inference}, while the rest of its batch is enriched.
  */
 final class EnrichBatch implements BatchHandler<PendingText> {
   static final String STAGE = "inference";
@@ -22,12 +23,19 @@ final class EnrichBatch implements BatchHandler<PendingText> {
   private final String pipeline;
   private final Enricher enricher;
   private final String outputSink;
+  private final String quarantineSink;
   private final String deadLetterSink;
 
   EnrichBatch(String pipeline, Enricher enricher, String outputSink, String deadLetterSink) {
+    this(pipeline, enricher, outputSink, null, deadLetterSink);
+  }
+
+  /** @param quarantineSink where quarantined records go; null sends them to the output (no safety policy) */
+  EnrichBatch(String pipeline, Enricher enricher, String outputSink, String quarantineSink, String deadLetterSink) {
     this.pipeline = pipeline;
     this.enricher = enricher;
     this.outputSink = outputSink;
+    this.quarantineSink = quarantineSink == null ? outputSink : quarantineSink;
     this.deadLetterSink = deadLetterSink;
   }
 
@@ -46,7 +54,13 @@ final class EnrichBatch implements BatchHandler<PendingText> {
         forwards.add(new Forward(deadLetterSink, record(pending, DeadLetters.of(pipeline, pending.id(), STAGE,
             "model failed: " + e.getClass().getSimpleName(), e, pending.source(), pending.key(), pending.original()))));
       } else {
-        forwards.add(new Forward(outputSink, record(pending, outcome.result())));
+        EnrichedText result = outcome.result();
+        forwards.add(switch (SafetyStages.route(result)) {
+          case QUARANTINE -> new Forward(quarantineSink, record(pending, result));
+          case DEAD_LETTER -> new Forward(deadLetterSink, record(pending, SafetyStages.deadLetter(pipeline, result,
+              pending)));
+          default -> new Forward(outputSink, record(pending, result));
+        });
       }
     }
     return forwards;

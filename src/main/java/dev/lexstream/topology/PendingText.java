@@ -1,15 +1,23 @@
 package dev.lexstream.topology;
 
+import dev.lexstream.avro.SafetyVerdict;
 import dev.lexstream.avro.SourceRef;
 import dev.lexstream.avro.TextDocument;
 import org.apache.kafka.common.header.Headers;
 
 /**
  * A decoded, validated input record on its way to the models: the document (id filled in, text
- * normalized), where it came from, and its original key, bytes and headers for the output and
- * the dead-letter topic.
+ * normalized and redacted by the input guard), where it came from, its original key, bytes and
+ * headers for the output and the dead-letter topic (the redacted document instead of the bytes
+ * when the input guard redacted the text), and the input guard's verdict (null when the pipeline
+ * has no input guard).
  */
-record PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original, Headers headers) {
+record PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original, Headers headers,
+    SafetyVerdict safety) {
+  PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original, Headers headers) {
+    this(document, source, key, original, headers, null);
+  }
+
   String id() {
     return document.getId();
   }

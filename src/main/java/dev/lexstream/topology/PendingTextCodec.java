@@ -25,6 +25,7 @@ final class PendingTextCodec implements BatchingProcessor.ValueCodec<PendingText
         .setKey(value.key() == null ? null : ByteBuffer.wrap(value.key()))
         .setOriginal(ByteBuffer.wrap(value.original() == null ? new byte[0] : value.original()))
         .setHeaders(headers)
+        .setSafety(value.safety())
         .build();
     try {
       ByteBuffer bytes = buffered.toByteBuffer();
@@ -49,7 +50,8 @@ final class PendingTextCodec implements BatchingProcessor.ValueCodec<PendingText
       headers.add(header.getKey(), header.getValue() == null ? null : array(header.getValue()));
     }
     return new PendingText(buffered.getDocument(), buffered.getSource(),
-        buffered.getKey() == null ? null : array(buffered.getKey()), array(buffered.getOriginal()), headers);
+        buffered.getKey() == null ? null : array(buffered.getKey()), array(buffered.getOriginal()), headers,
+        buffered.getSafety());
   }
 
   private static byte[] array(ByteBuffer buffer) {

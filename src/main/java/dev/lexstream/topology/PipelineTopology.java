@@ -10,6 +10,8 @@ import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.inference.InferenceExecutor;
 import dev.lexstream.inference.ZeroShotClassifier;
 import dev.lexstream.ops.Metrics;
+import dev.lexstream.safety.BatchGuard;
+import dev.lexstream.safety.InputGuard;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.InputDecoder;
 import dev.lexstream.serde.KeySerializer;
@@ -25,14 +27,14 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * Builds the Kafka Streams topology of every pipeline in one readable place:
  * <pre>
- *   input ─▶ decode+validate ─▶ batch (durable buffer ─▶ models) ─▶ output
- *                  │                          │
- *                  └────────────┬─────────────┘
- *                               ▼
- *                          dead letters
+ *   input ─▶ decode+validate+input guard ─▶ batch (durable buffer ─▶ models ─▶ batch guard) ─▶ output | quarantine
+ *                  │                                          │
+ *                  └─────────────────────┬────────────────────┘
+ *                                        ▼
+ *                                   dead letters
  * </pre>
- * Each output record goes to the partition its input came from. The quarantine topic exists from
- * the start; the safety policy is what feeds it.
+ * Each output record goes to the partition its input came from. The safety verdict on each
+ * enriched record decides between output, quarantine and dead letters.
  */
 public final class PipelineTopology {
   private PipelineTopology() {}
@@ -42,18 +44,22 @@ public final class PipelineTopology {
     return pipeline + "-batch-buffer";
   }
 
-  /** @param models one executor per model config name; must hold every model the pipelines use */
+  /**
+   * @param models     one executor per model config name; must hold every model the pipelines use
+   * @param generative summarize/translate tasks by pipeline name (pipelines without them may be absent)
+   */
   public static Topology build(LexstreamConfig config, Map<String, InferenceExecutor> models, AvroCodec codec,
-      BatchingControl control) {
-    return build(config, models, codec, control, Metrics.NOOP);
+      BatchingControl control, Map<String, GenerativeSteps> generative) {
+    return build(config, models, codec, control, generative, Metrics.NOOP);
   }
 
   /**
-   * @param models  one executor per model config name; must hold every model the pipelines use
-   * @param metrics told of every record leaving for a sink (the sinks' value serializer counts) and every flush
+   * @param models     one executor per model config name; must hold every model the pipelines use
+   * @param generative summarize/translate tasks by pipeline name (pipelines without them may be absent)
+   * @param metrics    told of every record leaving for a sink (the sinks' value serializer counts) and every flush
    */
   public static Topology build(LexstreamConfig config, Map<String, InferenceExecutor> models, AvroCodec codec,
-      BatchingControl control, Metrics metrics) {
+      BatchingControl control, Map<String, GenerativeSteps> generative, Metrics metrics) {
     Topology topology = new Topology();
     CountingSerializer values = new CountingSerializer(new RecordSerializer(codec), outcomes(config), metrics);
     KeySerializer keys = new KeySerializer(codec);
@@ -63,20 +69,29 @@ public final class PipelineTopology {
       String decode = p.name() + "-decode";
       String batch = p.name() + "-batch";
       String output = p.name() + "-output";
+      String quarantine = p.name() + "-quarantine";
       String deadLetters = p.name() + "-dead-letters";
       String store = bufferStore(p.name());
-      Enricher enricher = enricher(p, models);
+      String safetyPath = "pipelines[" + config.pipelines().indexOf(p) + "].safety";
+      InputGuard inputGuard = p.safety() == null ? null : InputGuard.of(p.safety());
+      InferenceExecutor safetyModel = p.safety() == null || p.safety().model() == null ? null
+          : models.get(p.safety().model());
+      BatchGuard batchGuard = p.safety() == null ? null
+          : BatchGuard.of(p.safety(), safetyModel == null ? null : safetyModel.model(), safetyPath);
+      Enricher enricher = enricher(p, models, batchGuard, safetyModel,
+          generative.getOrDefault(p.name(), GenerativeSteps.NONE), metrics);
       BatchPolicy policy = policy(p.batching());
       topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), p.input());
       topology.addProcessor(decode, () -> new DecodeProcessor(p.name(),
-          new InputDecoder(p.inputFormat(), codec.registry()), new TextValidator(p.maxTextBytes()), batch,
+          new InputDecoder(p.inputFormat(), codec.registry()), new TextValidator(p.maxTextBytes()), inputGuard, batch,
           deadLetters), source);
       topology.addProcessor(batch, () -> new BatchingProcessor<>(store, policy, new PendingTextCodec(),
-          enricher::countTokens, new EnrichBatch(p.name(), enricher, output, deadLetters), control,
+          enricher::countTokens, new EnrichBatch(p.name(), enricher, output, quarantine, deadLetters), control,
           (trigger, records, tokens) -> metrics.batchFlushed(p.name(), trigger, records, tokens)), decode);
       topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
           Serdes.Bytes(), Serdes.ByteArray()), batch);
       topology.addSink(output, p.output(), keys, values, partitioner, batch);
+      topology.addSink(quarantine, p.quarantine(), keys, values, partitioner, batch);
       topology.addSink(deadLetters, p.deadLetter(), keys, values, partitioner, decode, batch);
     }
     return topology;
@@ -97,11 +112,12 @@ public final class PipelineTopology {
     return new BatchPolicy(batching.maxRecords(), batching.maxTokens(), batching.maxWait());
   }
 
-  private static Enricher enricher(PipelineSettings pipeline, Map<String, InferenceExecutor> models) {
+  private static Enricher enricher(PipelineSettings pipeline, Map<String, InferenceExecutor> models, BatchGuard guard,
+      InferenceExecutor guardModel, GenerativeSteps generative, Metrics metrics) {
     List<Enricher.ClassifyStep> steps = pipeline.classify().stream()
         .map(task -> classifyStep(task, models.get(task.model())))
         .toList();
-    return new Enricher(pipeline.name(), steps);
+    return new Enricher(pipeline.name(), steps, guard, guardModel, generative, metrics);
   }
 
   private static Enricher.ClassifyStep classifyStep(ClassifyTask task, InferenceExecutor model) {

@@ -2,8 +2,6 @@ package dev.lexstream.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,6 +152,10 @@ class ConfigLoaderTest {
         assertThat(p.classify().get(0).labels()).containsOnlyKeys("World", "Sports", "Business", "Sci/Tech");
         assertThat(p.classify().get(0).labels().keySet()).containsExactly("World", "Sports", "Business", "Sci/Tech");
         assertThat(p.classify().get(1).labels()).containsKeys("complaint", "question", "praise", "bug_report");
+        assertThat(p.summarize().model()).isEqualTo("minilm");
+        assertThat(p.summarize().maxSentences()).isEqualTo(1);
+        assertThat(p.translate().backend()).isEqualTo(TranslateSettings.Backend.APERTIUM);
+        assertThat(p.translate().target()).isEqualTo("es");
     }
 
     @Test
@@ -408,21 +410,6 @@ class ConfigLoaderTest {
 
         ConfigException pipelines = error("kafka: { bootstrap: embedded }\n");
         assertThat(pipelines.path()).isEqualTo("pipelines");
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"summarize", "translate", "safety"})
-    void rejectsReservedKeys(String key) {
-        ConfigException e = error("models: { minilm: { source: x } }\n"
-                + "pipelines: [{name: p, input: in, " + key + ": { model: minilm }}]\n");
-        assertThat(e.path()).isEqualTo("pipelines[0]." + key);
-        assertThat(e.getMessage()).isEqualTo("pipelines[0]." + key + ": not available in this version; remove the key");
-    }
-
-    @Test
-    void rejectsReservedSummarizeKey() {
-        ConfigException e = error("pipelines: [{name: p, input: in}, {name: q, input: q.in, summarize: }]\n");
-        assertThat(e.getMessage()).isEqualTo("pipelines[1].summarize: not available in this version; remove the key");
     }
 
     @Test

@@ -1,0 +1,95 @@
+package dev.lexstream.app;
+
+import dev.lexstream.config.ConfigException;
+import dev.lexstream.config.LexstreamConfig;
+import dev.lexstream.config.PipelineSettings;
+import dev.lexstream.config.SummarizeSettings;
+import dev.lexstream.config.TranslateSettings;
+import dev.lexstream.inference.DeviceSpec;
+import dev.lexstream.inference.Seq2SeqModel;
+import dev.lexstream.inference.TextEmbedder;
+import dev.lexstream.topology.GenerativeSteps;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Loads what the pipelines' summarize and translate tasks need: seq2seq models, Apertium, language detection. */
+final class GenerativeTasks {
+  private static final Logger log = LoggerFactory.getLogger(GenerativeTasks.class);
+
+  private GenerativeTasks() {}
+
+  /** Models a pipeline uses as sentence encoders for extractive summaries. */
+  static List<String> embeddingModels(PipelineSettings p) {
+    SummarizeSettings s = p.summarize();
+    return s != null && s.method() == SummarizeSettings.Method.EXTRACTIVE ? List.of(s.model()) : List.of();
+  }
+
+  /** Models a pipeline uses as seq2seq models, with the config path that names each. */
+  private static Map<String, String> seq2seqModels(List<PipelineSettings> pipelines) {
+    Map<String, String> used = new LinkedHashMap<>();
+    for (int i = 0; i < pipelines.size(); i++) {
+      PipelineSettings p = pipelines.get(i);
+      if (p.summarize() != null && p.summarize().method() == SummarizeSettings.Method.GENERATIVE) {
+        used.putIfAbsent(p.summarize().model(), "pipelines[" + i + "].summarize.model");
+      }
+      if (p.translate() != null && p.translate().backend() == TranslateSettings.Backend.MODEL) {
+        used.putIfAbsent(p.translate().model(), "pipelines[" + i + "].translate.model");
+      }
+    }
+    return used;
+  }
+
+  /**
+   * @param closeables receives everything loaded here, to be closed by the caller
+   * @return steps by pipeline name
+   */
+  static Map<String, GenerativeSteps> load(LexstreamConfig config, Map<String, TextEmbedder> embedders,
+      List<AutoCloseable> closeables) {
+    Map<String, Seq2SeqModel> seq2seq = new LinkedHashMap<>();
+    seq2seqModels(config.pipelines()).forEach((name, usedAt) -> {
+      var settings = config.models().get(name);
+      String source = settings.source();
+      if (source.startsWith("builtin:")) {
+        throw new ConfigException("models." + name + ".source", "'" + source + "' is a sentence encoder, used as a "
+            + "seq2seq model at " + usedAt + "; allowed: a seq2seq model directory (model.properties kind=seq2seq)");
+      }
+      DeviceSpec device;
+      try {
+        device = DeviceSpec.parse(settings.device());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("models." + name + ".device", e.getMessage());
+      }
+      long start = System.nanoTime();
+      Seq2SeqModel model;
+      try {
+        model = Seq2SeqModel.load(Path.of(source), null, device.resolve());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("models." + name + ".source", e.getMessage());
+      }
+      closeables.add(model);
+      seq2seq.put(name, model);
+      log.info("seq2seq model {} ({}) loaded on {} in {} ms", name, model.modelVersion(), model.engine(),
+          (System.nanoTime() - start) / 1_000_000);
+    });
+    Map<String, GenerativeSteps> steps = new LinkedHashMap<>();
+    for (int i = 0; i < config.pipelines().size(); i++) {
+      PipelineSettings p = config.pipelines().get(i);
+      if (p.summarize() == null && p.translate() == null) {
+        continue;
+      }
+      try {
+        GenerativeSteps s = GenerativeSteps.create(p, embedders, seq2seq);
+        closeables.add(s);
+        steps.put(p.name(), s);
+      } catch (IllegalStateException e) {
+        throw new ConfigException("pipelines[" + i + "].translate.backend", e.getMessage());
+      }
+    }
+    return steps;
+  }
+}

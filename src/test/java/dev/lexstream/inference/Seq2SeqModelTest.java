@@ -1,0 +1,130 @@
+package dev.lexstream.inference;
+
+import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The Java generation loop against the reference decodes of tools/gen_seq2seq_fixtures.py (which
+ * recomputes the whole prefix at every step, without a KV cache), token for token, on ONNX Runtime
+ * and PyTorch, batched and one input at a time.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class Seq2SeqModelTest {
+
+    static final Path FIXTURE = Path.of("src/test/resources/seq2seq/tiny");
+
+    private JsonNode reference;
+    private Seq2SeqModel onnx;
+    private Seq2SeqModel torch;
+
+    @BeforeAll
+    void load() throws Exception {
+        reference = new ObjectMapper().readTree(FIXTURE.resolve("reference.json").toFile());
+        onnx = Seq2SeqModel.load(FIXTURE, DjlSeq2SeqBackend.ONNX_RUNTIME, Device.cpu());
+        torch = Seq2SeqModel.load(FIXTURE, DjlSeq2SeqBackend.PYTORCH, Device.cpu());
+    }
+
+    @AfterAll
+    void close() {
+        if (onnx != null) {
+            onnx.close();
+        }
+        if (torch != null) {
+            torch.close();
+        }
+    }
+
+    private Seq2SeqModel model(String engine) {
+        return engine.equals(DjlSeq2SeqBackend.ONNX_RUNTIME) ? onnx : torch;
+    }
+
+    private static long[] ids(JsonNode array) {
+        long[] out = new long[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asLong();
+        }
+        return out;
+    }
+
+    @Test
+    void tokenizerJsonEncodesAndDecodesLikeTheScript() {
+        for (int i = 0; i < reference.get("texts").size(); i++) {
+            assertThat(onnx.encode(reference.get("texts").get(i).asText()))
+                    .as("text %d", i).containsExactly(ids(reference.get("inputIds").get(i)));
+        }
+        for (JsonNode c : reference.get("cases")) {
+            for (int i = 0; i < c.get("outputs").size(); i++) {
+                assertThat(onnx.decode(ids(c.get("outputs").get(i)))).isEqualTo(c.get("texts").get(i).asText());
+            }
+        }
+    }
+
+    @Test
+    void readsSpecialIdsAndDefaultsFromTheConfig() {
+        Seq2SeqTokens t = onnx.tokens();
+        assertThat(t.decoderStartTokenId()).isZero();
+        assertThat(t.padTokenId()).isZero();
+        assertThat(t.eosTokenIds()).containsExactly(1L);
+        assertThat(t.bannedTokenIds()).containsExactly(0L);
+        assertThat(t.forcedBosTokenId()).isEqualTo(-1);
+        assertThat(onnx.defaults()).isEqualTo(new GenerationOptions(12, 1, 1.0, 0, false));
+        assertThat(onnx.maxInputTokens()).isEqualTo(64);
+        assertThat(onnx.modelId()).isEqualTo("tiny");
+        assertThat(onnx.modelVersion()).startsWith("sha256:");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {DjlSeq2SeqBackend.ONNX_RUNTIME, DjlSeq2SeqBackend.PYTORCH})
+    void reproducesReferenceDecodesBatchedAndUnbatched(String engine) {
+        Seq2SeqModel model = model(engine);
+        List<long[]> inputs = new ArrayList<>();
+        reference.get("inputIds").forEach(a -> inputs.add(ids(a)));
+        for (JsonNode c : reference.get("cases")) {
+            GenerationOptions options = new GenerationOptions(c.get("maxNewTokens").asInt(), c.get("numBeams").asInt(),
+                    c.get("lengthPenalty").asDouble(), c.get("noRepeatNgramSize").asInt(), false);
+            List<long[]> batched = model.generateIds(inputs, options);
+            for (int i = 0; i < inputs.size(); i++) {
+                long[] expected = ids(c.get("outputs").get(i));
+                String what = engine + " " + c.get("name").asText() + " input " + i;
+                assertThat(batched.get(i)).as(what + " batched").containsExactly(expected);
+                assertThat(model.generateIds(List.of(inputs.get(i)), options).get(0)).as(what + " alone")
+                        .containsExactly(expected);
+            }
+        }
+    }
+
+    @Test
+    void generatesTextWithAPromptToken() {
+        // ">>es<< a dog ran" is reference text 1: the prompt is tokenized as the special token
+        JsonNode greedy = reference.get("cases").get(0);
+        List<Seq2SeqModel.Generation> out = onnx.generate(List.of("a dog ran"), ">>es<< ", onnx.defaults());
+        assertThat(out.get(0).ids()).containsExactly(ids(greedy.get("outputs").get(1)));
+        assertThat(out.get(0).text()).isEqualTo(greedy.get("texts").get(1).asText());
+        assertThat(Arrays.stream(out.get(0).ids()).filter(id -> id == 0).count()).isZero();
+    }
+
+    @Test
+    void rejectsIncompleteDirectories(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        assertThatThrownBy(() -> Seq2SeqModel.load(dir, null, Device.cpu()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("kind=seq2seq");
+        java.nio.file.Files.writeString(dir.resolve("model.properties"), "kind=seq2seq\n");
+        java.nio.file.Files.writeString(dir.resolve("decoder_model_merged.onnx"), "");
+        assertThatThrownBy(() -> Seq2SeqModel.load(dir, DjlSeq2SeqBackend.ONNX_RUNTIME, Device.cpu()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has no encoder_model.onnx (a merged decoder is not supported");
+    }
+}
