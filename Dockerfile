@@ -20,12 +20,14 @@ RUN mvn -q -B -P${VARIANT} -DskipTests package \
  && mkdir -p /out/lib && cp -r target/classes /out/classes \
  && tr ':' '\n' < target/classpath.txt | xargs -I{} cp {} /out/lib/
 
+# curl for the health check; Apertium (GPL, run as an external process) for translate: {backend: apertium}
 FROM eclipse-temurin:17-jre-noble AS runtime-cpu
-RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*
+RUN apt-get update && apt-get install -y --no-install-recommends curl apertium apertium-eng-spa apertium-eng-cat \
+ && rm -rf /var/lib/apt/lists/*
 
 FROM nvidia/cuda:12.6.3-cudnn-runtime-ubuntu24.04 AS runtime-cuda
 RUN apt-get update && apt-get install -y --no-install-recommends openjdk-17-jre-headless curl \
- && rm -rf /var/lib/apt/lists/*
+    apertium apertium-eng-spa apertium-eng-cat && rm -rf /var/lib/apt/lists/*
 ENV NVIDIA_VISIBLE_DEVICES=all NVIDIA_DRIVER_CAPABILITIES=compute,utility
 
 FROM runtime-${VARIANT}

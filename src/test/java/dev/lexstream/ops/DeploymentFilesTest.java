@@ -290,6 +290,12 @@ class DeploymentFilesTest {
       }
     }
     assertThat(init).contains("--partitions " + config.kafka().partitions());
+    // a config that translates with Apertium needs it in the image (both variants)
+    if (config.pipelines().stream().anyMatch(p -> p.translate() != null
+        && p.translate().backend() == dev.lexstream.config.TranslateSettings.Backend.APERTIUM)) {
+      String d = dockerfile();
+      assertThat(d.split("apertium-eng-spa", -1)).as("apertium in both runtime stages").hasSize(3);
+    }
 
     // Prometheus scrapes the ops port and path; its config file and Grafana's files exist
     JsonNode prometheus = services.path("prometheus");
