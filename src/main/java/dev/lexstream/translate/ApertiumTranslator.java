@@ -246,6 +246,9 @@ public final class ApertiumTranslator implements TranslationBackend {
             ensureStarted();
             Process proc = process;
             BlockingQueue<Object> queue = answers;
+            // requests are serialized, so anything already queued is left over from an attempt that failed
+            // (a timeout, a stage flushing as the pipeline died): it must not be taken for this request's answers
+            queue.clear();
             Thread writer = new Thread(() -> {
                 try {
                     OutputStream in = proc.getOutputStream();
@@ -353,8 +356,14 @@ public final class ApertiumTranslator implements TranslationBackend {
     void killForTest(String source, String target) {
         Pipeline p = pipelines.get(pair(source, target));
         if (p != null && p.process() != null) {
-            p.process().descendants().forEach(ProcessHandle::destroyForcibly);
-            p.process().destroyForcibly();
+            Process process = p.process();
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
