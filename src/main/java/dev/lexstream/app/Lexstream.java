@@ -5,9 +5,9 @@ import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.ModelSettings;
 import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.inference.DeviceSpec;
-import dev.lexstream.inference.DjlTextEmbedder;
+import dev.lexstream.inference.LoadedModel;
 import dev.lexstream.inference.ModelSource;
-import dev.lexstream.inference.TextEmbedder;
+import dev.lexstream.inference.Models;
 import dev.lexstream.kafka.EmbeddedKafka;
 import dev.lexstream.kafka.TopicAdmin;
 import dev.lexstream.serde.AvroCodec;
@@ -39,11 +39,11 @@ public final class Lexstream implements AutoCloseable {
 
   private final EmbeddedKafka broker;
   private final String bootstrap;
-  private final Map<String, TextEmbedder> models;
+  private final Map<String, LoadedModel> models;
   private final KafkaStreams streams;
   private final CountDownLatch stopped = new CountDownLatch(1);
 
-  private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, TextEmbedder> models, KafkaStreams streams) {
+  private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, LoadedModel> models, KafkaStreams streams) {
     this.broker = broker;
     this.bootstrap = bootstrap;
     this.models = models;
@@ -58,7 +58,7 @@ public final class Lexstream implements AutoCloseable {
   /** Starts the service and returns once Kafka Streams has been started (it may still be rebalancing). */
   public static Lexstream start(LexstreamConfig config, Path workDir) {
     AvroCodec codec = codec(config);
-    Map<String, TextEmbedder> models = loadModels(config, workDir);
+    Map<String, LoadedModel> models = loadModels(config, workDir);
     EmbeddedKafka broker = null;
     try {
       String bootstrap = config.kafka().bootstrap();
@@ -101,8 +101,8 @@ public final class Lexstream implements AutoCloseable {
     }
   }
 
-  private static Map<String, TextEmbedder> loadModels(LexstreamConfig config, Path workDir) {
-    Map<String, TextEmbedder> loaded = new LinkedHashMap<>();
+  private static Map<String, LoadedModel> loadModels(LexstreamConfig config, Path workDir) {
+    Map<String, LoadedModel> loaded = new LinkedHashMap<>();
     List<String> used = config.pipelines().stream()
         .flatMap(p -> p.classify().stream().map(task -> task.model()))
         .distinct().toList();
@@ -123,7 +123,7 @@ public final class Lexstream implements AutoCloseable {
           throw new ConfigException(path + ".device", e.getMessage());
         }
         long start = System.nanoTime();
-        loaded.put(name, DjlTextEmbedder.load(source, device, workDir));
+        loaded.put(name, Models.load(source, device, workDir));
         log.info("model {} ({}) loaded in {} ms", name, settings.source(), (System.nanoTime() - start) / 1_000_000);
       }
       return loaded;

@@ -121,7 +121,7 @@ final class DjlModel implements AutoCloseable {
             zooModel = criteria.build().loadModel();
             loaded = new DjlModel(resolved, device, tokenizer, zooModel, options.predictors());
             loaded.probe(source, vocab);
-            LOG.info("Loaded {} ({}, {} on {}) on {}: {} {}, max {} tokens, {} threads, {} predictor(s)",
+            LOG.info("Loaded {} ({}; {}, {}) on {}: {} {}, max {} tokens, {} threads, {} predictor(s)",
                     resolved.id(), resolved.version(), format.engine(), descriptor.kind(), device,
                     descriptor.isClassification() ? "labels" : "dim",
                     descriptor.isClassification() ? descriptor.labels() : loaded.outputWidth,

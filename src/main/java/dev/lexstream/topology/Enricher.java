@@ -4,7 +4,9 @@ import dev.lexstream.avro.Classification;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.avro.SafetyVerdict;
 import dev.lexstream.avro.TaskRun;
-import dev.lexstream.inference.TextEmbedder;
+import dev.lexstream.inference.EmbeddingClassifier;
+import dev.lexstream.inference.LoadedModel;
+import dev.lexstream.inference.ModelOutput;
 import dev.lexstream.inference.ZeroShotClassifier;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,11 +17,16 @@ import java.util.Map;
 
 /**
  * Runs a pipeline's model tasks on a batch of texts and assembles one {@link EnrichedText} per
- * text. Each model embeds the batch once; every classify task on that model reuses the embeddings.
+ * text. Each model runs on the batch once; every classify task on that model reuses its output
+ * (embeddings for an embedding model, predictions for a text-classification model).
  */
 final class Enricher {
-  /** One classify task of the pipeline, bound to its loaded model. */
-  record ClassifyStep(String name, TextEmbedder embedder, ZeroShotClassifier classifier) {}
+  /**
+   * One classify task of the pipeline, bound to its loaded model.
+   *
+   * @param classifier the head on the model's embeddings; null for a text-classification model
+   */
+  record ClassifyStep(String name, LoadedModel model, EmbeddingClassifier classifier) {}
 
   private final String pipeline;
   private final List<ClassifyStep> steps;
@@ -30,9 +37,9 @@ final class Enricher {
   }
 
   List<EnrichedText> enrich(List<PendingText> batch) {
-    Map<TextEmbedder, ModelPass> passes = new IdentityHashMap<>();
+    Map<LoadedModel, ModelPass> passes = new IdentityHashMap<>();
     for (ClassifyStep step : steps) {
-      passes.computeIfAbsent(step.embedder(), embedder -> ModelPass.run(embedder, batch));
+      passes.computeIfAbsent(step.model(), model -> ModelPass.run(model, batch));
     }
     Instant now = Instant.now();
     List<EnrichedText> out = new ArrayList<>(batch.size());
@@ -44,8 +51,8 @@ final class Enricher {
         if (record.skips(step.name())) {
           continue;
         }
-        ModelPass pass = passes.get(step.embedder());
-        ZeroShotClassifier.Prediction prediction = step.classifier().classify(pass.embeddings()[i]);
+        ModelPass pass = passes.get(step.model());
+        ZeroShotClassifier.Prediction prediction = pass.output().prediction(i, step.classifier());
         classifications.add(Classification.newBuilder()
             .setName(step.name())
             .setLabel(prediction.label())
@@ -54,8 +61,8 @@ final class Enricher {
             .build());
         runs.add(TaskRun.newBuilder()
             .setTask("classify:" + step.name())
-            .setModelId(step.embedder().modelId())
-            .setModelVersion(step.embedder().modelVersion())
+            .setModelId(step.model().modelId())
+            .setModelVersion(step.model().modelVersion())
             .setBatchSize(batch.size())
             .setInferenceMillis(pass.millis())
             .build());
@@ -77,12 +84,12 @@ final class Enricher {
     return out;
   }
 
-  /** Embeddings of a whole batch from one model, and how long the model took. */
-  private record ModelPass(float[][] embeddings, double millis) {
-    static ModelPass run(TextEmbedder embedder, List<PendingText> batch) {
+  /** One model's output on a whole batch, and how long the model took. */
+  private record ModelPass(ModelOutput output, double millis) {
+    static ModelPass run(LoadedModel model, List<PendingText> batch) {
       long start = System.nanoTime();
-      float[][] embeddings = embedder.embed(batch.stream().map(PendingText::text).toList());
-      return new ModelPass(embeddings, (System.nanoTime() - start) / 1e6);
+      ModelOutput output = ModelOutput.run(model, batch.stream().map(PendingText::text).toList());
+      return new ModelPass(output, (System.nanoTime() - start) / 1e6);
     }
   }
 }

@@ -3,11 +3,12 @@ package dev.lexstream.topology;
 import dev.lexstream.config.ClassifyTask;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.PipelineSettings;
-import dev.lexstream.inference.TextEmbedder;
-import dev.lexstream.inference.ZeroShotClassifier;
+import dev.lexstream.inference.ClassifierBinder;
+import dev.lexstream.inference.LoadedModel;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.InputDecoder;
 import dev.lexstream.serde.RecordSerializer;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -29,19 +30,23 @@ import org.apache.kafka.streams.Topology;
 public final class PipelineTopology {
   private PipelineTopology() {}
 
-  /** @param models loaded models by config name; must hold every model the pipelines use */
-  public static Topology build(LexstreamConfig config, Map<String, TextEmbedder> models, AvroCodec codec) {
+  /**
+   * @param models loaded models by config name; must hold every model the pipelines use
+   * @throws dev.lexstream.config.ConfigException when a classify task does not fit its model (or its training file)
+   */
+  public static Topology build(LexstreamConfig config, Map<String, ? extends LoadedModel> models, AvroCodec codec) {
     Topology topology = new Topology();
     RecordSerializer values = new RecordSerializer(codec);
     ByteArraySerializer keys = new ByteArraySerializer();
     SourcePartitioner partitioner = new SourcePartitioner();
-    for (PipelineSettings p : config.pipelines()) {
+    for (int index = 0; index < config.pipelines().size(); index++) {
+      PipelineSettings p = config.pipelines().get(index);
       String source = p.name() + "-source";
       String decode = p.name() + "-decode";
       String enrich = p.name() + "-enrich";
       String output = p.name() + "-output";
       String deadLetters = p.name() + "-dead-letters";
-      Enricher enricher = enricher(p, models);
+      Enricher enricher = enricher(p, "pipelines[" + index + "]", models);
       topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), p.input());
       topology.addProcessor(decode, () -> new DecodeProcessor(p.name(), new InputDecoder(p.inputFormat()),
           new TextValidator(p.maxTextBytes()), enrich, deadLetters), source);
@@ -52,18 +57,20 @@ public final class PipelineTopology {
     return topology;
   }
 
-  private static Enricher enricher(PipelineSettings pipeline, Map<String, TextEmbedder> models) {
-    List<Enricher.ClassifyStep> steps = pipeline.classify().stream()
-        .map(task -> classifyStep(task, models.get(task.model())))
-        .toList();
+  private static Enricher enricher(PipelineSettings pipeline, String path, Map<String, ? extends LoadedModel> models) {
+    List<Enricher.ClassifyStep> steps = new ArrayList<>();
+    for (int i = 0; i < pipeline.classify().size(); i++) {
+      ClassifyTask task = pipeline.classify().get(i);
+      steps.add(classifyStep(task, path + ".classify[" + i + "]", models.get(task.model())));
+    }
     return new Enricher(pipeline.name(), steps);
   }
 
-  private static Enricher.ClassifyStep classifyStep(ClassifyTask task, TextEmbedder model) {
+  private static Enricher.ClassifyStep classifyStep(ClassifyTask task, String path, LoadedModel model) {
     if (model == null) {
       throw new IllegalStateException("model '" + task.model() + "' of classify task '" + task.name() + "' is not loaded");
     }
-    return new Enricher.ClassifyStep(task.name(), model,
-        ZeroShotClassifier.create(model, task.labels(), task.examples()));
+    ClassifierBinder.Bound bound = ClassifierBinder.bind(task, path, model);
+    return new Enricher.ClassifyStep(task.name(), bound.model(), bound.head());
   }
 }
