@@ -15,8 +15,15 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The part every BERT-style model shares, whatever it outputs: resolving the files, choosing the
@@ -37,6 +44,9 @@ import java.util.concurrent.BlockingQueue;
 final class DjlModel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DjlModel.class);
+    /** A batch is split over the predictors only when each part gets at least this many texts. */
+    static final int MIN_PART = 4;
+    private static final AtomicInteger POOLS = new AtomicInteger();
 
     static {
         DjlOffline.ensure();
@@ -47,6 +57,8 @@ final class DjlModel implements AutoCloseable {
     private final HuggingFaceTokenizer tokenizer;
     private final ZooModel<TokenBatch, float[][]> zooModel;
     private final BlockingQueue<Predictor<TokenBatch, float[][]>> predictors;
+    private final int predictorCount;
+    private final ExecutorService parts; // null with one predictor
     private int outputWidth;
     private volatile boolean closed;
 
@@ -57,8 +69,20 @@ final class DjlModel implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.zooModel = zooModel;
         this.predictors = new ArrayBlockingQueue<>(predictorCount);
+        this.predictorCount = predictorCount;
         for (int i = 0; i < predictorCount; i++) {
             predictors.add(zooModel.newPredictor());
+        }
+        if (predictorCount > 1) {
+            String name = "lexstream-inference-" + POOLS.incrementAndGet() + "-";
+            AtomicInteger n = new AtomicInteger();
+            this.parts = Executors.newFixedThreadPool(predictorCount - 1, r -> {
+                Thread t = new Thread(r, name + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        } else {
+            this.parts = null;
         }
     }
 
@@ -257,7 +281,12 @@ final class DjlModel implements AutoCloseable {
         return outputWidth;
     }
 
-    /** Tokenizes and runs one forward pass over all texts. */
+    /**
+     * Tokenizes and runs the texts. With several predictors and a batch of at least {@value
+     * #MIN_PART} texts per predictor, the batch is sorted by length and cut into one part per
+     * predictor, run at the same time (the caller's thread runs the first): with one intra-op
+     * thread per predictor this uses every core on one batch, and sorting cuts the padding.
+     */
     float[][] predict(List<String> texts) {
         if (texts.isEmpty()) {
             return new float[0][];
@@ -265,7 +294,52 @@ final class DjlModel implements AutoCloseable {
         for (String t : texts) {
             Objects.requireNonNull(t, "texts must not contain null");
         }
-        return run(TokenBatch.encode(tokenizer, texts));
+        TokenBatch batch = TokenBatch.encode(tokenizer, texts);
+        int n = Math.min(predictorCount, texts.size() / MIN_PART);
+        if (n <= 1 || parts == null) {
+            return run(batch);
+        }
+        Integer[] order = new Integer[texts.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> batch.ids()[i].length));
+        int[][] rows = new int[n][];
+        for (int p = 0, from = 0; p < n; p++) {
+            int to = (int) ((long) order.length * (p + 1) / n);
+            rows[p] = new int[to - from];
+            for (int j = from; j < to; j++) {
+                rows[p][j - from] = order[j];
+            }
+            from = to;
+        }
+        List<Future<float[][]>> futures = new ArrayList<>(n - 1);
+        for (int p = 1; p < n; p++) {
+            TokenBatch part = batch.select(rows[p]);
+            futures.add(parts.submit(() -> run(part)));
+        }
+        float[][] out = new float[texts.size()][];
+        try {
+            place(out, rows[0], run(batch.select(rows[0])));
+            for (int p = 1; p < n; p++) {
+                place(out, rows[p], futures.get(p - 1).get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InferenceException("interrupted while waiting for a batch part", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re
+                    : new InferenceException("inference failed with " + model.id() + ": " + e.getCause(), e.getCause());
+        } finally {
+            futures.forEach(f -> f.cancel(false));
+        }
+        return out;
+    }
+
+    private static void place(float[][] out, int[] rows, float[][] part) {
+        for (int j = 0; j < rows.length; j++) {
+            out[rows[j]] = part[j];
+        }
     }
 
     private float[][] run(TokenBatch batch) {
@@ -304,6 +378,9 @@ final class DjlModel implements AutoCloseable {
             return;
         }
         closed = true;
+        if (parts != null) {
+            parts.shutdownNow();
+        }
         List<Predictor<TokenBatch, float[][]>> idle = new ArrayList<>();
         predictors.drainTo(idle);
         idle.forEach(Predictor::close);

@@ -40,6 +40,19 @@ record TokenBatch(long[][] ids, long[][] masks, long[][] types) {
         return new TokenBatch(new long[][] {ids}, new long[][] {mask}, new long[][] {new long[length]});
     }
 
+    /** The rows at {@code rows}, in that order. */
+    TokenBatch select(int[] rows) {
+        long[][] i = new long[rows.length][];
+        long[][] m = new long[rows.length][];
+        long[][] t = new long[rows.length][];
+        for (int r = 0; r < rows.length; r++) {
+            i[r] = ids[rows[r]];
+            m[r] = masks[rows[r]];
+            t[r] = types[rows[r]];
+        }
+        return new TokenBatch(i, m, t);
+    }
+
     int size() {
         return ids.length;
     }

@@ -74,6 +74,27 @@ class TinyModelEnginesTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {Fixtures.EMBED_PT, Fixtures.EMBED_ONNX})
+    void aBatchSplitOverSeveralPredictorsKeepsTheOrder(String fixture) {
+        JsonNode ref = Fixtures.reference(fixture);
+        List<String> once = Fixtures.texts(ref);
+        List<String> texts = new java.util.ArrayList<>(once);
+        List<String> reversed = new java.util.ArrayList<>(once);
+        java.util.Collections.reverse(reversed);
+        texts.addAll(reversed);
+        texts.addAll(once);
+        float[][] expected = Fixtures.matrix(ref.get("embeddings"));
+        try (TextEmbedder e = DjlTextEmbedder.load(ModelSource.parse(Fixtures.dir(fixture).toString()), DeviceSpec.cpu(),
+                work(), new DjlTextEmbedder.Options(1, 3))) {
+            float[][] got = e.embed(texts); // 21 texts: 3 parts of 7, sorted by length
+            for (int i = 0; i < texts.size(); i++) {
+                int j = once.indexOf(texts.get(i));
+                assertThat(Fixtures.maxAbsDiff(got[i], expected[j])).as("text %d", i).isLessThan(1e-5f);
+            }
+        }
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {Fixtures.CLS_PT, Fixtures.CLS_ONNX})
     void classificationModelsGiveSoftmaxOverTheirLabels(String fixture) {
         JsonNode ref = Fixtures.reference(fixture);
