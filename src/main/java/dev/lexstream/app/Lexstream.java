@@ -10,6 +10,9 @@ import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.inference.DeviceSpec;
 import dev.lexstream.inference.DjlTextEmbedder;
 import dev.lexstream.inference.InferenceExecutor;
+import dev.lexstream.inference.LoadedModel;
+import dev.lexstream.inference.ModelOutput;
+import dev.lexstream.inference.Models;
 import dev.lexstream.inference.ModelSource;
 import dev.lexstream.inference.Seq2SeqModel;
 import dev.lexstream.inference.TextEmbedder;
@@ -56,7 +59,7 @@ public final class Lexstream implements AutoCloseable {
 
   private final EmbeddedKafka broker;
   private final String bootstrap;
-  private final Map<String, TextEmbedder> models;
+  private final Map<String, LoadedModel> models;
   private final Map<String, InferenceExecutor> executors;
   private final BatchingControl batching;
   private final KafkaStreams streams;
@@ -67,7 +70,7 @@ public final class Lexstream implements AutoCloseable {
   /** Summarize/translate steps (external processes) and seq2seq models, closed after the streams. */
   private final List<AutoCloseable> generative;
 
-  private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, TextEmbedder> models,
+  private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, LoadedModel> models,
       Map<String, InferenceExecutor> executors, BatchingControl batching, KafkaStreams streams,
       MicrometerMetrics metrics, Health health, OpsServer ops, List<AutoCloseable> generative) {
     this.metrics = metrics;
@@ -105,7 +108,7 @@ public final class Lexstream implements AutoCloseable {
     MicrometerMetrics metrics = new MicrometerMetrics();
     Health health = new Health();
     OpsServer ops = null;
-    Map<String, TextEmbedder> models = new LinkedHashMap<>();
+    Map<String, LoadedModel> models = new LinkedHashMap<>();
     Map<String, InferenceExecutor> executors = new LinkedHashMap<>();
     EmbeddedKafka broker = null;
     KafkaStreams streams = null;
@@ -127,7 +130,7 @@ public final class Lexstream implements AutoCloseable {
       AvroCodec codec = codec(config);
       health.phase(Health.Phase.LOADING_MODELS);
       loadModels(config, workDir, models, metrics);
-      Map<String, GenerativeSteps> steps = GenerativeTasks.load(config, models, generative);
+      Map<String, GenerativeSteps> steps = GenerativeTasks.load(config, embedders(models), generative);
       health.phase(Health.Phase.WARMING_UP);
       models.forEach((name, model) -> warmUp(name, model, config.models().get(name), metrics));
       models.forEach((name, model) -> {
@@ -193,15 +196,15 @@ public final class Lexstream implements AutoCloseable {
    * ready, so the first real batch does not pay for lazy initialization (native code, memory
    * arenas; on a GPU, kernels and cuDNN algorithm choice).
    */
-  private static void warmUp(String name, TextEmbedder model, ModelSettings settings, MicrometerMetrics metrics) {
+  private static void warmUp(String name, LoadedModel model, ModelSettings settings, MicrometerMetrics metrics) {
     long start = System.nanoTime();
-    model.embed(List.of(WARM_UP_TEXT));
+    ModelOutput.run(model, List.of(WARM_UP_TEXT));
     int batch = Math.min(settings.maxBatch(), 8);
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < batch; i++) {
       texts.add(WARM_UP_TEXT.repeat(1 + i % 3));
     }
-    model.embed(texts);
+    ModelOutput.run(model, texts);
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     metrics.timeGauge(MetricNames.MODEL_WARMUP, "time to warm the model up before readiness", took, "model", name);
     log.info("model {} warmed up in {} ms", name, took.toMillis());
@@ -227,7 +230,18 @@ public final class Lexstream implements AutoCloseable {
     return codec;
   }
 
-  private static void loadModels(LexstreamConfig config, Path workDir, Map<String, TextEmbedder> loaded,
+  /** The sentence encoders among the loaded models (what extractive summaries and safety checks embed with). */
+  private static Map<String, TextEmbedder> embedders(Map<String, LoadedModel> models) {
+    Map<String, TextEmbedder> embedders = new LinkedHashMap<>();
+    models.forEach((name, model) -> {
+      if (model instanceof TextEmbedder embedder) {
+        embedders.put(name, embedder);
+      }
+    });
+    return embedders;
+  }
+
+  private static void loadModels(LexstreamConfig config, Path workDir, Map<String, LoadedModel> loaded,
       MicrometerMetrics metrics) {
     List<String> used = config.pipelines().stream()
         .flatMap(p -> java.util.stream.Stream.concat(p.classify().stream().map(task -> task.model()),
@@ -250,7 +264,7 @@ public final class Lexstream implements AutoCloseable {
         throw new ConfigException(path + ".device", e.getMessage());
       }
       long start = System.nanoTime();
-      TextEmbedder model = DjlTextEmbedder.load(source, device, workDir);
+      LoadedModel model = Models.load(source, device, workDir);
       loaded.put(name, model);
       Duration took = Duration.ofNanos(System.nanoTime() - start);
       String on = model instanceof DjlTextEmbedder djl ? djl.device() : settings.device();

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
 @Command(name = "lexstream", mixinStandardHelpOptions = true, version = "lexstream 0.1.0",
     description = "Enrich streams of text on Kafka with model inference.",
     subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, ProduceCommand.class,
-        ConsumeCommand.class, BenchCommand.class, ReplayCommand.class, CommandLine.HelpCommand.class})
+        ConsumeCommand.class, EvalCommand.class, BenchCommand.class, ReplayCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
   public static final int EXIT_RUNTIME_ERROR = 1;
   public static final int EXIT_USAGE = 2;

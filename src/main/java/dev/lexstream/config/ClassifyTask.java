@@ -6,19 +6,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One entry of a pipeline's {@code classify:} list: zero-shot (and optionally few-shot)
- * classification.
+ * One entry of a pipeline's {@code classify:} list: zero-shot or few-shot classification on an
+ * embedding model (label descriptions, examples, or a head trained from a labelled file), or a
+ * fine-tuned text-classification model with its own labels ({@code labels} then empty or matching).
  *
  * @param name     the task name, unique within the pipeline (appears in the output)
  * @param model    a key of {@code models:}
  * @param labels   label &rarr; description, at least two, in the order of the file
  * @param examples label &rarr; example texts (optional; keys are labels), in the order of the file
+ * @param train    a labelled file to train a head from at start-up (optional; null when absent)
  */
 public record ClassifyTask(
         String name,
         String model,
         Map<String, String> labels,
-        Map<String, List<String>> examples) {
+        Map<String, List<String>> examples,
+        TrainSettings train) {
+
+    public ClassifyTask(String name, String model, Map<String, String> labels, Map<String, List<String>> examples) {
+        this(name, model, labels, examples, null);
+    }
 
     public ClassifyTask {
         labels = labels == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(labels));

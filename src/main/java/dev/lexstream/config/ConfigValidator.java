@@ -1,5 +1,7 @@
 package dev.lexstream.config;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -295,16 +297,21 @@ final class ConfigValidator {
             if (!models.containsKey(model)) {
                 throw new ConfigException(tp + ".model", "unknown model '" + model + "'; defined models: " + definedModels);
             }
-            LinkedHashMap<String, String> labels = labels(c.labels(), tp + ".labels");
+            TrainSettings train = train(c.train(), tp + ".train");
+            boolean ownLabels = ModelKinds.isClassification(models.get(model).source());
+            LinkedHashMap<String, String> labels = c.labels() == null && (train != null || ownLabels)
+                    ? new LinkedHashMap<>() : labels(c.labels(), tp + ".labels", ownLabels);
             LinkedHashMap<String, List<String>> examples = examples(c.examples(), tp + ".examples", labels);
-            tasks.add(new ClassifyTask(name, model, labels, examples));
+            tasks.add(new ClassifyTask(name, model, labels, examples, train));
         }
         return tasks;
     }
 
-    private static LinkedHashMap<String, String> labels(LinkedHashMap<String, String> raw, String path) {
+    private static LinkedHashMap<String, String> labels(LinkedHashMap<String, String> raw, String path,
+                                                        boolean descriptionsOptional) {
         if (raw == null) {
-            throw new ConfigException(path, "missing; required: a map of at least 2 labels (label: description)");
+            throw new ConfigException(path, "missing; required: a map of at least 2 labels (label: description), "
+                    + "unless 'train' names a labelled file or the model is a text-classification model");
         }
         if (raw.size() < 2) {
             throw new ConfigException(path, "has " + raw.size() + " label" + (raw.size() == 1 ? "" : "s")
@@ -316,10 +323,10 @@ final class ConfigValidator {
             if (label.isBlank()) {
                 throw new ConfigException(lp, "empty label; required: a non-empty label name");
             }
-            if (description == null || description.isBlank()) {
+            if ((description == null || description.isBlank()) && !descriptionsOptional) {
                 throw new ConfigException(lp, "has no description; required: a short description of the label");
             }
-            labels.put(label, description.strip());
+            labels.put(label, description == null ? "" : description.strip());
         });
         return labels;
     }
@@ -332,7 +339,7 @@ final class ConfigValidator {
         }
         raw.forEach((label, texts) -> {
             String lp = ConfigPaths.key(path, label);
-            if (!labels.containsKey(label)) {
+            if (!labels.isEmpty() && !labels.containsKey(label)) {
                 throw new ConfigException(lp, "unknown label '" + label + "'; labels: " + String.join(", ", labels.keySet()));
             }
             if (texts == null) {
@@ -346,6 +353,61 @@ final class ConfigValidator {
             examples.put(label, List.copyOf(texts));
         });
         return examples;
+    }
+
+    private static TrainSettings train(RawConfig.Train t, String path) {
+        if (t == null) {
+            return null;
+        }
+        String file = required(t.file(), path + ".file", "the path of a labelled CSV (with a header) or JSONL file");
+        String format = t.format() == null ? null : t.format().strip();
+        if (format != null && !TrainSettings.FORMATS.contains(format)) {
+            throw new ConfigException(path + ".format", invalid(format) + "; allowed: "
+                    + String.join(", ", TrainSettings.FORMATS) + " (default: by the file's extension)");
+        }
+        if (format == null && !file.endsWith(".csv") && !file.endsWith(".jsonl") && !file.endsWith(".ndjson")) {
+            throw new ConfigException(path + ".format", "missing, and the file name does not end in .csv or .jsonl; "
+                    + "allowed: " + String.join(", ", TrainSettings.FORMATS));
+        }
+        List<String> text = new ArrayList<>();
+        if (t.text() == null) {
+            text.add("text");
+        } else if (t.text().isTextual()) {
+            text.add(t.text().asText().strip());
+        } else if (t.text().isArray() && !t.text().isEmpty()) {
+            for (int i = 0; i < t.text().size(); i++) {
+                JsonNode n = t.text().get(i);
+                if (!n.isTextual() || n.asText().isBlank()) {
+                    throw new ConfigException(ConfigPaths.index(path + ".text", i), "required: a column/field name");
+                }
+                text.add(n.asText().strip());
+            }
+        } else {
+            throw new ConfigException(path + ".text", "required: a column/field name or a list of them "
+                    + "(joined with a space), e.g. [title, description]");
+        }
+        String label = t.label() == null ? "label" : required(t.label(), path + ".label", "a column/field name");
+        LinkedHashMap<String, String> labelMap = new LinkedHashMap<>();
+        if (t.labelMap() != null) {
+            t.labelMap().forEach((raw, mapped) -> {
+                if (mapped == null || mapped.isBlank()) {
+                    throw new ConfigException(ConfigPaths.key(path + ".labelMap", raw), "required: a label name");
+                }
+                labelMap.put(raw, mapped.strip());
+            });
+        }
+        int skip = t.skip() == null ? 0 : t.skip();
+        if (skip < 0) {
+            throw new ConfigException(path + ".skip", skip + " is too small; allowed: an integer >= 0");
+        }
+        Integer limit = t.limit() == null ? null : atLeast1(t.limit(), 1, path + ".limit");
+        Integer perLabel = t.perLabel() == null ? null : atLeast1(t.perLabel(), 1, path + ".perLabel");
+        String head = t.head() == null ? TrainSettings.HEAD_LOGISTIC : t.head().strip();
+        if (!TrainSettings.HEADS.contains(head)) {
+            throw new ConfigException(path + ".head", invalid(head) + "; allowed: " + String.join(", ", TrainSettings.HEADS));
+        }
+        int epochs = atLeast1(t.epochs(), TrainSettings.DEFAULT_EPOCHS, path + ".epochs");
+        return new TrainSettings(file, format, text, label, labelMap, skip, limit, perLabel, head, epochs);
     }
 
     // ---- helpers ----

@@ -61,7 +61,11 @@ final class RawConfig {
     }
 
     record Classify(String name, String model, LinkedHashMap<String, String> labels,
-                    LinkedHashMap<String, List<String>> examples) {
+                    LinkedHashMap<String, List<String>> examples, Train train) {
+    }
+
+    record Train(String file, String format, JsonNode text, String label, LinkedHashMap<String, String> labelMap,
+                 Integer skip, Integer limit, Integer perLabel, String head, Integer epochs) {
     }
 
     record Safety(String model, SafetyInput input, SafetyOutput output, SafetyThresholds thresholds,

@@ -72,6 +72,19 @@ public final class DeviceSpec {
      * @throws IllegalStateException when a GPU is requested that is not usable
      */
     public Device resolve() {
+        return resolve(WeightsFormat.ONNX);
+    }
+
+    /**
+     * Resolves for the engine that runs {@code format}: ONNX Runtime needs its CUDA provider (the
+     * onnxruntime_gpu jar), PyTorch a CUDA build of libtorch (see docs/models.md, "GPU").
+     *
+     * @throws IllegalStateException when a GPU is requested that is not usable
+     */
+    public Device resolve(WeightsFormat format) {
+        if (format == WeightsFormat.TORCHSCRIPT) {
+            return resolvePyTorch();
+        }
         if (kind == Kind.CPU) {
             return Device.cpu(); // no need to wake the GPU probing (and its warnings) for cpu
         }
@@ -84,6 +97,21 @@ public final class DeviceSpec {
                             + "(the com.microsoft.onnxruntime:onnxruntime_gpu jar is needed)");
         }
         return resolve(cuda ? djlGpus : 0);
+    }
+
+    private Device resolvePyTorch() {
+        if (kind == Kind.CPU) {
+            return Device.cpu();
+        }
+        DjlOffline.ensure();
+        int gpus = Engine.getEngine(WeightsFormat.TORCHSCRIPT.engine()).getGpuCount();
+        if (kind == Kind.GPU && gpuIndex >= gpus) {
+            throw new IllegalStateException("device " + this + " requested, but PyTorch sees " + gpus + " GPU(s)"
+                    + (gpus == 0 ? " (the CPU libtorch from pytorch-native-cpu is in use; a CUDA libtorch is "
+                    + "selected with PYTORCH_LIBRARY_PATH, PYTORCH_FLAVOR and PYTORCH_VERSION, see docs/models.md)" : "")
+                    + "; use device 'cpu' or 'auto'");
+        }
+        return resolve(gpus);
     }
 
     /** Resolution given the number of usable GPUs; separate so it can be tested without a GPU. */

@@ -1,103 +1,102 @@
-// Turns a batch of texts into BERT inputs and the model's hidden states into sentence vectors.
+// Turns a token batch into BERT inputs and the model's hidden states into sentence vectors.
 package dev.lexstream.inference;
 
-import ai.djl.huggingface.tokenizers.Encoding;
-import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
 
-import java.util.List;
-
 /**
- * Batched sentence-transformers pipeline: tokenize all texts, pad to the longest (not to a fixed
- * length, which would waste compute on short texts), one forward pass, mean-pool over real tokens
- * only, L2-normalize. Padding is masked out of the pooling, so a text's vector does not depend on
- * what it was batched with.
+ * Batched sentence-transformers pipeline: inputs padded to the longest text of the batch (not to
+ * a fixed length, which would waste compute on short texts), one forward pass, pooling over real
+ * tokens only (mean, or the first token for {@code cls}), L2-normalize. Padding is masked out of
+ * the pooling, so a text's vector does not depend on what it was batched with.
+ *
+ * <p>Pooling is plain Java over the output copy: the ONNX Runtime engine implements few NDArray
+ * ops, and the same code then serves both engines.
  */
-final class EmbeddingTranslator implements NoBatchifyTranslator<List<String>, float[][]> {
+final class EmbeddingTranslator implements NoBatchifyTranslator<TokenBatch, float[][]> {
 
     static final String OUTPUT = "last_hidden_state";
     private static final String MASK = "attention_mask";
 
-    private final HuggingFaceTokenizer tokenizer;
+    private final ModelDescriptor descriptor;
 
-    EmbeddingTranslator(HuggingFaceTokenizer tokenizer) {
-        this.tokenizer = tokenizer;
+    EmbeddingTranslator(ModelDescriptor descriptor) {
+        this.descriptor = descriptor;
     }
 
     @Override
-    public NDList processInput(TranslatorContext ctx, List<String> texts) {
-        Encoding[] encodings = tokenizer.batchEncode(texts);
-        int batch = encodings.length;
-        int seq = 0;
-        for (Encoding e : encodings) {
-            seq = Math.max(seq, e.getIds().length);
-        }
-        long[] ids = new long[batch * seq];
-        long[] mask = new long[batch * seq];
-        long[] types = new long[batch * seq];
-        for (int b = 0; b < batch; b++) {
-            long[] eIds = encodings[b].getIds();
-            long[] eMask = encodings[b].getAttentionMask();
-            long[] eTypes = encodings[b].getTypeIds();
-            System.arraycopy(eIds, 0, ids, b * seq, eIds.length);
-            System.arraycopy(eMask, 0, mask, b * seq, eMask.length);
-            System.arraycopy(eTypes, 0, types, b * seq, eTypes.length);
-            // pad id 0 / mask 0 / type 0 are the zero-initialized remainder of the row
-        }
-        ctx.setAttachment(MASK, mask);
-        NDManager m = ctx.getNDManager();
-        Shape shape = new Shape(batch, seq);
-        return new NDList(
-                named(m.create(ids, shape), "input_ids"),
-                named(m.create(mask, shape), MASK),
-                named(m.create(types, shape), "token_type_ids"));
+    public NDList processInput(TranslatorContext ctx, TokenBatch batch) {
+        ctx.setAttachment(MASK, batch.paddedMask());
+        return batch.toNDList(ctx.getNDManager(), descriptor.inputs());
     }
 
-    private static NDArray named(NDArray array, String name) {
-        array.setName(name);
-        return array;
+    /** The named output when the engine names its outputs (ONNX Runtime), else the first. */
+    static NDArray output(NDList list, String name) {
+        NDArray out = name == null ? null : list.get(name);
+        return out != null ? out : list.head();
+    }
+
+    /** float32 data of an output (other types are rejected: convert the model to float32 outputs). */
+    static float[] floats(NDArray array) {
+        if (array.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
+            throw new IllegalStateException("model output " + array.getName() + " is " + array.getDataType()
+                    + "; float32 outputs are required");
+        }
+        return array.toFloatArray();
     }
 
     @Override
     public float[][] processOutput(TranslatorContext ctx, NDList list) {
-        NDArray hidden = list.get(OUTPUT);
-        if (hidden == null) {
-            hidden = list.head();
-        }
+        NDArray hidden = output(list, descriptor.output());
         long[] shape = hidden.getShape().getShape();
+        float[] h = floats(hidden);
+        if (shape.length == 2) { // already pooled by the model: [batch, dim]
+            int batch = (int) shape[0];
+            int dim = (int) shape[1];
+            float[][] out = new float[batch][dim];
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(h, b * dim, out[b], 0, dim);
+                if (descriptor.normalize()) {
+                    Vectors.normalize(out[b]);
+                }
+            }
+            return out;
+        }
         if (shape.length != 3) {
-            throw new IllegalStateException("expected " + OUTPUT + " [batch, tokens, hidden], got " + hidden.getShape());
+            throw new IllegalStateException("expected output " + descriptor.output()
+                    + " [batch, tokens, hidden] or [batch, hidden], got " + hidden.getShape());
         }
         int batch = (int) shape[0];
         int seq = (int) shape[1];
         int dim = (int) shape[2];
-        // The ONNX Runtime engine implements few NDArray ops, so pooling is plain Java over the copy.
-        float[] h = hidden.toFloatArray();
         long[] mask = (long[]) ctx.getAttachment(MASK);
         float[][] out = new float[batch][dim];
         for (int b = 0; b < batch; b++) {
             float[] v = out[b];
-            int count = 0;
-            for (int t = 0; t < seq; t++) {
-                if (mask[b * seq + t] == 0) {
-                    continue;
+            if (descriptor.pooling() == ModelDescriptor.Pooling.CLS) {
+                System.arraycopy(h, b * seq * dim, v, 0, dim);
+            } else {
+                int count = 0;
+                for (int t = 0; t < seq; t++) {
+                    if (mask[b * seq + t] == 0) {
+                        continue;
+                    }
+                    count++;
+                    int base = (b * seq + t) * dim;
+                    for (int d = 0; d < dim; d++) {
+                        v[d] += h[base + d];
+                    }
                 }
-                count++;
-                int base = (b * seq + t) * dim;
+                float inv = 1f / Math.max(count, 1);
                 for (int d = 0; d < dim; d++) {
-                    v[d] += h[base + d];
+                    v[d] *= inv;
                 }
             }
-            float inv = 1f / Math.max(count, 1);
-            for (int d = 0; d < dim; d++) {
-                v[d] *= inv;
+            if (descriptor.normalize()) {
+                Vectors.normalize(v);
             }
-            Vectors.normalize(v);
         }
         return out;
     }

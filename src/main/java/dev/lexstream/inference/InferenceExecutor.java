@@ -17,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One model's embedding calls, run on a single worker thread shared by every stream thread of the
+ * One model's calls (embeddings, or predictions of a text-classification model), run on a single worker thread shared by every stream thread of the
  * JVM. Requests that are waiting when the worker becomes free are merged into one device batch
  * (dynamic batching, as Triton does), up to {@code maxBatch} texts, sorted by length so that
  * batches split at {@code maxBatch} carry little padding. Each caller gets its own results back.
@@ -32,8 +32,16 @@ import org.slf4j.LoggerFactory;
 public final class InferenceExecutor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(InferenceExecutor.class);
 
-  /** One text's embedding and the device batch it was computed in. */
-  public record Embedding(float[] vector, int batchSize, double inferenceMillis) {}
+  /**
+   * One text's model output and the device batch it was computed in: the embedding of a text-embedding
+   * model ({@code prediction} null), or the prediction of a text-classification model ({@code vector} null).
+   */
+  public record Embedding(float[] vector, ZeroShotClassifier.Prediction prediction, int batchSize,
+      double inferenceMillis) {
+    public Embedding(float[] vector, int batchSize, double inferenceMillis) {
+      this(vector, null, batchSize, inferenceMillis);
+    }
+  }
 
   /** Task label of {@link #embed(List)}. */
   public static final String DEFAULT_TASK = "embed";
@@ -64,7 +72,7 @@ public final class InferenceExecutor implements AutoCloseable {
 
   private record Item(Request request, int index, String text) {}
 
-  private final TextEmbedder model;
+  private final LoadedModel model;
   private final int maxBatch;
   private final boolean coalesce;
   private final String name;
@@ -73,7 +81,7 @@ public final class InferenceExecutor implements AutoCloseable {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread worker;
 
-  private InferenceExecutor(TextEmbedder model, int maxBatch, boolean coalesce, String name, Metrics metrics) {
+  private InferenceExecutor(LoadedModel model, int maxBatch, boolean coalesce, String name, Metrics metrics) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("maxBatch must be >= 1, got " + maxBatch);
     }
@@ -87,7 +95,7 @@ public final class InferenceExecutor implements AutoCloseable {
   }
 
   /** Starts the worker thread for a loaded model. The executor does not own (close) the model. */
-  public static InferenceExecutor start(TextEmbedder model, int maxBatch, boolean coalesce) {
+  public static InferenceExecutor start(LoadedModel model, int maxBatch, boolean coalesce) {
     return start(model, maxBatch, coalesce, model.modelId(), Metrics.NOOP);
   }
 
@@ -95,14 +103,14 @@ public final class InferenceExecutor implements AutoCloseable {
    * Starts the worker thread for a loaded model, reporting to {@code metrics} under the model's
    * config {@code name}. The executor does not own (close) the model.
    */
-  public static InferenceExecutor start(TextEmbedder model, int maxBatch, boolean coalesce, String name,
+  public static InferenceExecutor start(LoadedModel model, int maxBatch, boolean coalesce, String name,
       Metrics metrics) {
     InferenceExecutor executor = new InferenceExecutor(model, maxBatch, coalesce, name, metrics);
     executor.worker.start();
     return executor;
   }
 
-  public TextEmbedder model() {
+  public LoadedModel model() {
     return model;
   }
 
@@ -203,13 +211,15 @@ public final class InferenceExecutor implements AutoCloseable {
         }
       }
       try {
-        float[][] vectors = model.embed(chunk.stream().map(Item::text).toList());
+        ModelOutput output = ModelOutput.run(model, chunk.stream().map(Item::text).toList());
         long nanos = System.nanoTime() - start;
         double millis = nanos / 1e6;
         account(chunk, nanos, false);
         for (int i = 0; i < chunk.size(); i++) {
           Item item = chunk.get(i);
-          results.get(item.request())[item.index()] = new Embedding(vectors[i], chunk.size(), millis);
+          results.get(item.request())[item.index()] = output.embeddings() != null
+              ? new Embedding(output.embeddings()[i], chunk.size(), millis)
+              : new Embedding(null, output.prediction(i, null), chunk.size(), millis);
         }
       } catch (Throwable e) {
         account(chunk, System.nanoTime() - start, true);

@@ -22,18 +22,18 @@ import java.util.stream.Stream;
 
 /**
  * A parsed model source: {@code builtin:all-minilm-l6-v2}, {@code builtin:all-minilm-l6-v2-q}, or a
- * directory holding exactly one {@code *.onnx} file and a {@code tokenizer.json}.
+ * directory holding exactly one weights file ({@code *.onnx} for ONNX Runtime, {@code *.pt}
+ * TorchScript for PyTorch) and a {@code tokenizer.json}.
  *
- * <p>A directory may also hold a {@code model.properties} with {@code kind} (only {@code
- * text-embedding} is accepted here) and {@code max_tokens} (default 256).
+ * <p>A directory may also hold a {@code model.properties} descriptor ({@link ModelDescriptor}):
+ * kind, labels, max length, pooling, input names.
  */
 public final class ModelSource {
 
     static final String BUILTIN_PREFIX = "builtin:";
     static final String TOKENIZER_FILE = "tokenizer.json";
     static final String PROPERTIES_FILE = "model.properties";
-    static final String TEXT_EMBEDDING = "text-embedding";
-    static final int DEFAULT_MAX_TOKENS = 256;
+    static final int DEFAULT_MAX_TOKENS = ModelDescriptor.DEFAULT_MAX_TOKENS;
 
     /** Classpath layout of the langchain4j model jars; the version comes from their pom.properties. */
     private record Builtin(String name, String artifactId) {
@@ -94,15 +94,14 @@ public final class ModelSource {
             throw new IllegalArgumentException(
                     "model source '" + s + "' is not an existing directory; " + allowed());
         }
-        findOnnx(dir);
+        findWeights(dir, readDescriptor(dir));
         requireTokenizer(dir);
-        readProperties(dir);
         return new ModelSource(s, null, dir);
     }
 
     private static String allowed() {
         return "allowed: " + String.join(", ", builtins())
-                + ", or a directory with one *.onnx file and " + TOKENIZER_FILE;
+                + ", or a directory with one *.onnx or *.pt file, " + TOKENIZER_FILE + " and optionally " + PROPERTIES_FILE;
     }
 
     public boolean isBuiltin() {
@@ -112,6 +111,11 @@ public final class ModelSource {
     /** {@code builtin:<name>} or the directory's name; used as the model id in provenance. */
     public String id() {
         return builtin != null ? BUILTIN_PREFIX + builtin.name() : directory.getFileName().toString();
+    }
+
+    /** The model's kind from its descriptor: builtins are {@code text-embedding}. */
+    public String kind() {
+        return builtin != null ? ModelDescriptor.TEXT_EMBEDDING : readDescriptor(directory).kind();
     }
 
     /**
@@ -133,7 +137,7 @@ public final class ModelSource {
         Files.createDirectories(dir);
         Path onnx = extract(builtin.onnxResource(), dir.resolve("model.onnx"));
         Path tokenizer = extract(builtin.tokenizerResource(), dir.resolve(TOKENIZER_FILE));
-        return new ResolvedModel(id(), builtinVersion(), onnx, tokenizer, DEFAULT_MAX_TOKENS);
+        return new ResolvedModel(id(), builtinVersion(), onnx, WeightsFormat.ONNX, tokenizer, ModelDescriptor.textEmbedding());
     }
 
     private String builtinVersion() throws IOException {
@@ -171,28 +175,38 @@ public final class ModelSource {
     }
 
     private ResolvedModel resolveDirectory() throws IOException {
-        Path onnx = findOnnx(directory);
+        ModelDescriptor descriptor = readDescriptor(directory);
+        Path weights = findWeights(directory, descriptor);
         Path tokenizer = requireTokenizer(directory);
-        Properties p = readProperties(directory);
-        int maxTokens = Integer.parseInt(p.getProperty("max_tokens", String.valueOf(DEFAULT_MAX_TOKENS)).trim());
-        return new ResolvedModel(id(), sha256Prefix(onnx), onnx, tokenizer, maxTokens);
+        return new ResolvedModel(id(), sha256Prefix(weights), weights, WeightsFormat.of(weights), tokenizer, descriptor);
     }
 
-    private static Path findOnnx(Path dir) {
-        List<Path> onnx;
+    /** The one weights file: {@code weights=} of the descriptor, else the only *.onnx or *.pt file. */
+    private static Path findWeights(Path dir, ModelDescriptor descriptor) {
+        if (descriptor.weights() != null) {
+            Path file = dir.resolve(descriptor.weights()).normalize();
+            if (!file.startsWith(dir) || !Files.isRegularFile(file) || WeightsFormat.of(file) == null) {
+                throw new IllegalArgumentException("model directory " + dir + ": weights=" + descriptor.weights()
+                        + " is not a *.onnx or *.pt file in the directory");
+            }
+            return file;
+        }
+        List<Path> weights;
         try (Stream<Path> files = Files.list(dir)) {
-            onnx = files.filter(f -> f.getFileName().toString().endsWith(".onnx") && Files.isRegularFile(f))
+            weights = files.filter(f -> WeightsFormat.of(f) != null && Files.isRegularFile(f))
                     .sorted()
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list model directory " + dir, e);
         }
-        if (onnx.size() != 1) {
+        if (weights.size() != 1) {
             throw new IllegalArgumentException(
-                    "model directory " + dir + " must contain exactly one *.onnx file, found " + onnx.size()
-                            + (onnx.isEmpty() ? "" : " " + onnx.stream().map(f -> f.getFileName().toString()).toList()));
+                    "model directory " + dir + " must contain exactly one weights file (*.onnx for ONNX Runtime or "
+                            + "*.pt TorchScript for PyTorch), found " + weights.size()
+                            + (weights.isEmpty() ? "" : " " + weights.stream().map(f -> f.getFileName().toString()).toList()
+                                    + "; name one with weights= in " + PROPERTIES_FILE));
         }
-        return onnx.get(0);
+        return weights.get(0);
     }
 
     private static Path requireTokenizer(Path dir) {
@@ -204,32 +218,17 @@ public final class ModelSource {
         return tokenizer;
     }
 
-    private static Properties readProperties(Path dir) {
+    private static ModelDescriptor readDescriptor(Path dir) {
         Properties p = new Properties();
         Path file = dir.resolve(PROPERTIES_FILE);
         if (Files.isRegularFile(file)) {
-            try (InputStream in = Files.newInputStream(file)) {
+            try (var in = Files.newBufferedReader(file, java.nio.charset.StandardCharsets.UTF_8)) {
                 p.load(in);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
             }
         }
-        String kind = p.getProperty("kind", TEXT_EMBEDDING).trim();
-        if (!kind.equals(TEXT_EMBEDDING)) {
-            throw new IllegalArgumentException(
-                    "model directory " + dir + " is of kind '" + kind + "', a text embedder needs '" + TEXT_EMBEDDING + "'");
-        }
-        String maxTokens = p.getProperty("max_tokens");
-        if (maxTokens != null) {
-            try {
-                if (Integer.parseInt(maxTokens.trim()) < 2) {
-                    throw new NumberFormatException();
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(file + ": max_tokens must be an integer >= 2, was '" + maxTokens + "'");
-            }
-        }
-        return p;
+        return ModelDescriptor.parse(p, "model directory " + dir + ", " + PROPERTIES_FILE);
     }
 
     /** A short content hash identifies directory weights that carry no version of their own. */

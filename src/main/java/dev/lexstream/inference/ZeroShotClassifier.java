@@ -11,10 +11,12 @@ import java.util.Objects;
 /**
  * Nearest-prototype classifier over sentence embeddings.
  *
- * <p>Each label's prototype is the normalized mean of the embedding of its description and of
- * its example texts, all weighted equally: with no examples the description alone decides, and
- * every example pulls the prototype towards real data of that class, so a handful of examples
- * can fix a description that matches the data poorly.
+ * <p>Each label's prototype is the normalized sum of two unit vectors: the embedding of its
+ * description and the centroid of its example texts' embeddings (either may be absent). The two
+ * halves weigh the same however many examples there are: the description carries what the label
+ * means, the examples what the data of that label looks like. On AG News with 16 examples per
+ * label this scored 0.811-0.818 where weighting every example like the description scored 0.778 and
+ * the examples alone 0.761 (docs/models.md).
  *
  * <p>Scores are a softmax over the cosine similarities divided by a temperature (default {@value
  * #DEFAULT_TEMPERATURE}, i.e. logits = cos / 0.05). Cosines between MiniLM embeddings of related
@@ -24,7 +26,7 @@ import java.util.Objects;
  * <p>Classification takes a precomputed embedding so that several classifiers (and other
  * consumers) can share one embedding pass per record. Instances are immutable and thread-safe.
  */
-public final class ZeroShotClassifier {
+public final class ZeroShotClassifier implements EmbeddingClassifier {
 
     public static final double DEFAULT_TEMPERATURE = 0.05;
     private static final int EMBED_BATCH = 32;
@@ -66,7 +68,7 @@ public final class ZeroShotClassifier {
      * @param descriptions label to description, iterated in order (use an ordered map)
      * @param examples label to example texts; every key must be a label
      * @param temperature softmax temperature, > 0
-     * @throws IllegalArgumentException on fewer than two labels, blank descriptions, examples for
+     * @throws IllegalArgumentException on fewer than two labels, a label with neither description nor examples, examples for
      *     unknown labels or a non-positive temperature
      */
     public static ZeroShotClassifier create(
@@ -90,48 +92,66 @@ public final class ZeroShotClassifier {
         }
         List<String> labels = List.copyOf(descriptions.keySet());
         List<String> texts = new ArrayList<>();
-        List<Integer> owners = new ArrayList<>();
+        List<Integer> owners = new ArrayList<>(); // label index; -1 - index for a description
         for (int i = 0; i < labels.size(); i++) {
             String label = labels.get(i);
             String description = descriptions.get(label);
+            boolean hasExamples = !examples.getOrDefault(label, List.of()).isEmpty();
             if (description == null || description.isBlank()) {
-                throw new IllegalArgumentException("label '" + label + "' has no description");
+                if (!hasExamples) {
+                    throw new IllegalArgumentException("label '" + label + "' has no description and no examples");
+                }
+            } else {
+                texts.add(description);
+                owners.add(-1 - i);
             }
-            texts.add(description);
-            owners.add(i);
             for (String example : examples.getOrDefault(label, List.of())) {
                 texts.add(Objects.requireNonNull(example, "example text"));
                 owners.add(i);
             }
         }
-        float[][] prototypes = new float[labels.size()][embedder.dimension()];
+        int dim = embedder.dimension();
+        float[][] describedAs = new float[labels.size()][dim];
+        float[][] centroids = new float[labels.size()][dim];
         for (int start = 0; start < texts.size(); start += EMBED_BATCH) {
             List<String> chunk = texts.subList(start, Math.min(texts.size(), start + EMBED_BATCH));
             float[][] vectors = embedder.embed(chunk);
             for (int j = 0; j < vectors.length; j++) {
-                float[] p = prototypes[owners.get(start + j)];
+                int owner = owners.get(start + j);
+                float[] p = owner < 0 ? describedAs[-1 - owner] : centroids[owner];
                 float[] v = vectors[j];
                 for (int d = 0; d < p.length; d++) {
                     p[d] += v[d];
                 }
             }
         }
-        for (float[] p : prototypes) {
-            Vectors.normalize(p); // the mean's scale does not matter once normalized
+        // description and example centroid count as equal halves (each normalized first; an absent
+        // one is a zero vector and drops out)
+        float[][] prototypes = new float[labels.size()][];
+        for (int i = 0; i < labels.size(); i++) {
+            float[] a = Vectors.normalize(describedAs[i]);
+            float[] b = Vectors.normalize(centroids[i]);
+            for (int d = 0; d < dim; d++) {
+                a[d] += b[d];
+            }
+            prototypes[i] = Vectors.normalize(a);
         }
         return new ZeroShotClassifier(labels, prototypes, temperature);
     }
 
+    @Override
     public List<String> labels() {
         return labels;
     }
 
     /** Expected embedding length. */
+    @Override
     public int dimension() {
         return prototypes[0].length;
     }
 
     /** @param textEmbedding an embedding from the same model the classifier was built with */
+    @Override
     public Prediction classify(float[] textEmbedding) {
         if (textEmbedding.length != dimension()) {
             throw new IllegalArgumentException(

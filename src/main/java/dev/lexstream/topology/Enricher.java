@@ -3,6 +3,7 @@ package dev.lexstream.topology;
 import dev.lexstream.avro.Classification;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.avro.TaskRun;
+import dev.lexstream.inference.EmbeddingClassifier;
 import dev.lexstream.inference.InferenceExecutor;
 import dev.lexstream.inference.InferenceExecutor.Embedding;
 import dev.lexstream.inference.ZeroShotClassifier;
@@ -20,11 +21,16 @@ import java.util.Map;
 
 /**
  * Runs a pipeline's model tasks on a batch of texts and assembles one {@link EnrichedText} per
- * text. Each model embeds the batch once; every classify task on that model reuses the embeddings.
+ * text. Each model runs on the batch once; every classify task on that model reuses its output
+ * (embeddings for an embedding model, predictions for a text-classification model).
  */
 final class Enricher {
-  /** One classify task of the pipeline, bound to its model's executor. */
-  record ClassifyStep(String name, InferenceExecutor model, ZeroShotClassifier classifier) {}
+  /**
+   * One classify task of the pipeline, bound to its model's executor.
+   *
+   * @param classifier the head on the model's embeddings; null for a text-classification model
+   */
+  record ClassifyStep(String name, InferenceExecutor model, EmbeddingClassifier classifier) {}
 
   private final String pipeline;
   private final List<ClassifyStep> steps;
@@ -88,7 +94,8 @@ final class Enricher {
           continue;
         }
         Embedding embedding = embeddings.get(step.model()).get(i);
-        ZeroShotClassifier.Prediction prediction = step.classifier().classify(embedding.vector());
+        ZeroShotClassifier.Prediction prediction = embedding.prediction() != null ? embedding.prediction()
+            : step.classifier().classify(embedding.vector());
         classifications.add(Classification.newBuilder()
             .setName(step.name())
             .setLabel(prediction.label())

@@ -8,7 +8,8 @@ import dev.lexstream.config.ClassifyTask;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.inference.InferenceExecutor;
-import dev.lexstream.inference.ZeroShotClassifier;
+import dev.lexstream.inference.ClassifierBinder;
+import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.ops.Metrics;
 import dev.lexstream.safety.BatchGuard;
 import dev.lexstream.safety.InputGuard;
@@ -17,6 +18,7 @@ import dev.lexstream.serde.InputDecoder;
 import dev.lexstream.serde.KeySerializer;
 import dev.lexstream.serde.RecordSerializer;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -57,6 +59,7 @@ public final class PipelineTopology {
    * @param models     one executor per model config name; must hold every model the pipelines use
    * @param generative summarize/translate tasks by pipeline name (pipelines without them may be absent)
    * @param metrics    told of every record leaving for a sink (the sinks' value serializer counts) and every flush
+   * @throws dev.lexstream.config.ConfigException when a classify task does not fit its model (or its training file)
    */
   public static Topology build(LexstreamConfig config, Map<String, InferenceExecutor> models, AvroCodec codec,
       BatchingControl control, Map<String, GenerativeSteps> generative, Metrics metrics) {
@@ -64,7 +67,8 @@ public final class PipelineTopology {
     CountingSerializer values = new CountingSerializer(new RecordSerializer(codec), outcomes(config), metrics);
     KeySerializer keys = new KeySerializer(codec);
     SourcePartitioner partitioner = new SourcePartitioner();
-    for (PipelineSettings p : config.pipelines()) {
+    for (int index = 0; index < config.pipelines().size(); index++) {
+      PipelineSettings p = config.pipelines().get(index);
       String source = p.name() + "-source";
       String decode = p.name() + "-decode";
       String batch = p.name() + "-batch";
@@ -72,13 +76,14 @@ public final class PipelineTopology {
       String quarantine = p.name() + "-quarantine";
       String deadLetters = p.name() + "-dead-letters";
       String store = bufferStore(p.name());
-      String safetyPath = "pipelines[" + config.pipelines().indexOf(p) + "].safety";
+      String safetyPath = "pipelines[" + index + "].safety";
       InputGuard inputGuard = p.safety() == null ? null : InputGuard.of(p.safety());
       InferenceExecutor safetyModel = p.safety() == null || p.safety().model() == null ? null
           : models.get(p.safety().model());
       BatchGuard batchGuard = p.safety() == null ? null
-          : BatchGuard.of(p.safety(), safetyModel == null ? null : safetyModel.model(), safetyPath);
-      Enricher enricher = enricher(p, models, batchGuard, safetyModel,
+          : BatchGuard.of(p.safety(), safetyModel == null ? null : embedder(safetyModel, safetyPath + ".model"),
+              safetyPath);
+      Enricher enricher = enricher(p, "pipelines[" + index + "]", models, batchGuard, safetyModel,
           generative.getOrDefault(p.name(), GenerativeSteps.NONE), metrics);
       BatchPolicy policy = policy(p.batching());
       topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), p.input());
@@ -112,19 +117,30 @@ public final class PipelineTopology {
     return new BatchPolicy(batching.maxRecords(), batching.maxTokens(), batching.maxWait());
   }
 
-  private static Enricher enricher(PipelineSettings pipeline, Map<String, InferenceExecutor> models, BatchGuard guard,
-      InferenceExecutor guardModel, GenerativeSteps generative, Metrics metrics) {
-    List<Enricher.ClassifyStep> steps = pipeline.classify().stream()
-        .map(task -> classifyStep(task, models.get(task.model())))
-        .toList();
+  private static Enricher enricher(PipelineSettings pipeline, String path, Map<String, InferenceExecutor> models,
+      BatchGuard guard, InferenceExecutor guardModel, GenerativeSteps generative, Metrics metrics) {
+    List<Enricher.ClassifyStep> steps = new ArrayList<>();
+    for (int i = 0; i < pipeline.classify().size(); i++) {
+      ClassifyTask task = pipeline.classify().get(i);
+      steps.add(classifyStep(task, path + ".classify[" + i + "]", models.get(task.model())));
+    }
     return new Enricher(pipeline.name(), steps, guard, guardModel, generative, metrics);
   }
 
-  private static Enricher.ClassifyStep classifyStep(ClassifyTask task, InferenceExecutor model) {
+  private static Enricher.ClassifyStep classifyStep(ClassifyTask task, String path, InferenceExecutor model) {
     if (model == null) {
       throw new IllegalStateException("model '" + task.model() + "' of classify task '" + task.name() + "' is not loaded");
     }
-    return new Enricher.ClassifyStep(task.name(), model,
-        ZeroShotClassifier.create(model.model(), task.labels(), task.examples()));
+    ClassifierBinder.Bound bound = ClassifierBinder.bind(task, path, model.model());
+    return new Enricher.ClassifyStep(task.name(), model, bound.head());
+  }
+
+  /** The safety checks embed text: their model must be a sentence encoder. */
+  private static TextEmbedder embedder(InferenceExecutor model, String path) {
+    if (model.model() instanceof TextEmbedder embedder) {
+      return embedder;
+    }
+    throw new dev.lexstream.config.ConfigException(path, "'" + model.model().modelId() + "' is a "
+        + model.model().kind() + " model; allowed: a text-embedding model");
   }
 }

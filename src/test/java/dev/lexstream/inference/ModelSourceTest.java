@@ -56,7 +56,7 @@ class ModelSourceTest {
         Files.writeString(dir.resolve("tokenizer.json"), "{}");
         assertThatThrownBy(() -> ModelSource.parse(dir.toString()))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("exactly one *.onnx file, found 0");
+                .hasMessageContaining("exactly one weights file (*.onnx for ONNX Runtime or *.pt TorchScript for PyTorch), found 0");
         Files.writeString(dir.resolve("a.onnx"), "x");
         Files.writeString(dir.resolve("b.onnx"), "y");
         assertThatThrownBy(() -> ModelSource.parse(dir.toString()))

@@ -165,6 +165,14 @@ class ZeroShotClassifierTest {
         ZeroShotClassifier shifted = ZeroShotClassifier.create(fake, labels, Map.of("A", List.of("b")), 1.0);
         double cosA = (0.8 + 0.6) / Math.sqrt(2);
         assertThat(shifted.classify(text).scores().get("A")).isCloseTo(1 / (1 + Math.exp(0.6 - cosA)), within(1e-6));
+        // description and example centroid are equal halves, however many examples there are
+        ZeroShotClassifier twice = ZeroShotClassifier.create(fake, labels, Map.of("A", List.of("b", "b", "b")), 1.0);
+        assertThat(twice.classify(text).scores().get("A")).isCloseTo(1 / (1 + Math.exp(0.6 - cosA)), within(1e-6));
+        // without a description, the examples alone: A's prototype is b's axis
+        Map<String, String> noDescription = new LinkedHashMap<>(labels);
+        noDescription.put("A", "");
+        ZeroShotClassifier examplesOnly = ZeroShotClassifier.create(fake, noDescription, Map.of("A", List.of("b")), 1.0);
+        assertThat(examplesOnly.classify(text).scores().get("A")).isCloseTo(0.5, within(1e-6));
     }
 
     @Test

@@ -1,0 +1,390 @@
+// One loaded DJL model (ONNX Runtime or PyTorch) with its tokenizer, a predictor pool and load-time checks.
+package dev.lexstream.inference;
+
+import ai.djl.Device;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoBatchifyTranslator;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The part every BERT-style model shares, whatever it outputs: resolving the files, choosing the
+ * engine by weights format, the device, the tokenizer, a fixed pool of predictors (a DJL {@link
+ * Predictor} is not thread-safe), and probes that run at load so that a bad model fails at start-up
+ * with a message that says what is wrong rather than on the first record:
+ *
+ * <ul>
+ *   <li>the largest id the tokenizer can produce must fit the model's embedding table (a tokenizer
+ *       from another model); on the CPU the table's size is found and reported;
+ *   <li>a sequence of {@code max_tokens} must run (a {@code max_tokens} beyond the model's
+ *       position embeddings);
+ *   <li>the output must have the expected rank, and a classifier as many logits as labels.
+ * </ul>
+ *
+ * The probes double as the warm-up, so the first real batch pays no start-up cost.
+ */
+final class DjlModel implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DjlModel.class);
+    /** A batch is split over the predictors only when each part gets at least this many texts. */
+    static final int MIN_PART = 4;
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    static {
+        DjlOffline.ensure();
+    }
+
+    private final ResolvedModel model;
+    private final Device device;
+    private final HuggingFaceTokenizer tokenizer;
+    private final ZooModel<TokenBatch, float[][]> zooModel;
+    private final BlockingQueue<Predictor<TokenBatch, float[][]>> predictors;
+    private final int predictorCount;
+    private final ExecutorService parts; // null with one predictor
+    private int outputWidth;
+    private volatile boolean closed;
+
+    private DjlModel(ResolvedModel model, Device device, HuggingFaceTokenizer tokenizer,
+                     ZooModel<TokenBatch, float[][]> zooModel, int predictorCount) {
+        this.model = model;
+        this.device = device;
+        this.tokenizer = tokenizer;
+        this.zooModel = zooModel;
+        this.predictors = new ArrayBlockingQueue<>(predictorCount);
+        this.predictorCount = predictorCount;
+        for (int i = 0; i < predictorCount; i++) {
+            predictors.add(zooModel.newPredictor());
+        }
+        if (predictorCount > 1) {
+            String name = "lexstream-inference-" + POOLS.incrementAndGet() + "-";
+            AtomicInteger n = new AtomicInteger();
+            this.parts = Executors.newFixedThreadPool(predictorCount - 1, r -> {
+                Thread t = new Thread(r, name + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        } else {
+            this.parts = null;
+        }
+    }
+
+    /**
+     * @param kind the kind the caller serves; a model directory of another kind is refused
+     * @throws InferenceException when the model cannot be loaded or fails a probe
+     * @throws IllegalArgumentException when the model is of another kind
+     */
+    static DjlModel load(ModelSource source, DeviceSpec deviceSpec, Path workDir, DjlTextEmbedder.Options options,
+                         String kind) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(deviceSpec, "device");
+        Objects.requireNonNull(options, "options");
+        DjlOffline.useWorkDir(workDir);
+        ResolvedModel resolved = source.resolve(workDir);
+        ModelDescriptor descriptor = resolved.descriptor();
+        if (!descriptor.kind().equals(kind)) {
+            throw new IllegalArgumentException("model " + source + " is of kind '" + descriptor.kind()
+                    + "', but a " + kind + " model is needed here");
+        }
+        WeightsFormat format = resolved.format();
+        if (format == WeightsFormat.TORCHSCRIPT) {
+            DjlOffline.pytorchThreads(options.intraOpThreads());
+        }
+        Device device = deviceSpec.resolve(format);
+        TokenizerInfo vocab;
+        try {
+            vocab = TokenizerInfo.read(resolved.tokenizerFile());
+        } catch (IllegalArgumentException e) {
+            throw new InferenceException("cannot load model " + source + ": " + e.getMessage(), e);
+        }
+        HuggingFaceTokenizer tokenizer = null;
+        ZooModel<TokenBatch, float[][]> zooModel = null;
+        DjlModel loaded = null;
+        try {
+            tokenizer = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(resolved.tokenizerFile())
+                    .optAddSpecialTokens(true)
+                    .optTruncation(true)
+                    .optMaxLength(resolved.maxTokens())
+                    .optPadding(false) // the translator pads each batch to its own longest text
+                    .build();
+            NoBatchifyTranslator<TokenBatch, float[][]> translator = descriptor.isClassification()
+                    ? new LogitsTranslator(descriptor) : new EmbeddingTranslator(descriptor);
+            Path weights = resolved.weightsFile();
+            Criteria.Builder<TokenBatch, float[][]> criteria = Criteria.builder()
+                    .setTypes(TokenBatch.class, float[][].class)
+                    .optEngine(format.engine())
+                    // directory + name rather than the file path, which DJL's repository warns about
+                    .optModelPath(weights.getParent())
+                    .optModelName(stem(weights, format))
+                    .optDevice(device)
+                    .optTranslator(translator);
+            if (format == WeightsFormat.ONNX) {
+                criteria.optOption("intraOpNumThreads", String.valueOf(options.intraOpThreads()))
+                        .optOption("interOpNumThreads", "1");
+            } else {
+                criteria.optOption("mapLocation", "true"); // weights saved on one device load on another
+            }
+            zooModel = criteria.build().loadModel();
+            loaded = new DjlModel(resolved, device, tokenizer, zooModel, options.predictors());
+            loaded.probe(source, vocab);
+            LOG.info("Loaded {} ({}; {}, {}) on {}: {} {}, max {} tokens, {} threads, {} predictor(s)",
+                    resolved.id(), resolved.version(), format.engine(), descriptor.kind(), device,
+                    descriptor.isClassification() ? "labels" : "dim",
+                    descriptor.isClassification() ? descriptor.labels() : loaded.outputWidth,
+                    resolved.maxTokens(), options.intraOpThreads(), options.predictors());
+            return loaded;
+        } catch (Exception e) {
+            if (loaded != null) {
+                loaded.close();
+            } else {
+                if (zooModel != null) {
+                    zooModel.close();
+                }
+                if (tokenizer != null) {
+                    tokenizer.close();
+                }
+            }
+            if (e instanceof InferenceException ie) {
+                throw ie;
+            }
+            throw new InferenceException("cannot load model " + source + " on " + device + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String stem(Path weights, WeightsFormat format) {
+        String name = weights.getFileName().toString();
+        return name.substring(0, name.length() - format.extension().length());
+    }
+
+    private void probe(ModelSource source, TokenizerInfo vocab) {
+        ModelDescriptor d = model.descriptor();
+        checkInputNames(source, d);
+        float[][] out;
+        try {
+            out = run(TokenBatch.repeat(vocab.maxId(), Math.max(2, model.maxTokens())));
+        } catch (RuntimeException longFailure) {
+            // Either the ids or the length; a short sequence of the same id tells which.
+            try {
+                run(TokenBatch.repeat(vocab.maxId(), 2));
+            } catch (RuntimeException idFailure) {
+                try {
+                    run(TokenBatch.repeat(0, 2));
+                } catch (RuntimeException anyFailure) {
+                    throw new InferenceException("model " + source + " fails on a 2-token input; check inputs= and "
+                            + "output= in model.properties (" + firstLine(anyFailure) + ")", anyFailure);
+                }
+                throw new InferenceException("tokenizer does not match model " + source + ": "
+                        + model.tokenizerFile().getFileName() + " produces ids up to " + vocab.maxId()
+                        + " (a vocabulary of " + vocab.vocabSize() + ")" + embeddingRows(vocab)
+                        + "; use the tokenizer.json the model was trained with (" + firstLine(idFailure) + ")", idFailure);
+            }
+            throw new InferenceException("model " + source + " fails on a sequence of max_tokens=" + model.maxTokens()
+                    + " tokens: set max_tokens in model.properties to at most the model's maximum length "
+                    + "(position embeddings) (" + firstLine(longFailure) + ")", longFailure);
+        }
+        if (out.length != 1 || out[0].length == 0) {
+            throw new InferenceException("model " + source + " returned " + out.length + " rows for 1 text", null);
+        }
+        outputWidth = out[0].length;
+        if (d.isClassification() && outputWidth != d.labels().size()) {
+            throw new InferenceException("model " + source + " outputs " + outputWidth + " logits but its "
+                    + "model.properties names " + d.labels().size() + " labels " + d.labels(), null);
+        }
+    }
+
+    /** ONNX graphs name their inputs: compare them with the descriptor's before running anything. */
+    private void checkInputNames(ModelSource source, ModelDescriptor d) {
+        if (model.format() != WeightsFormat.ONNX) {
+            return; // TorchScript takes positional inputs: only a run can tell
+        }
+        List<String> names;
+        try {
+            names = zooModel.getBlock().describeInput().keys();
+        } catch (RuntimeException e) {
+            return;
+        }
+        if (names != null && !names.isEmpty() && !new java.util.HashSet<>(names).equals(new java.util.HashSet<>(d.inputs()))) {
+            throw new InferenceException("model " + source + " takes inputs " + names + ", but model.properties "
+                    + "gives inputs=" + String.join(",", d.inputs())
+                    + (d.inputs().equals(ModelDescriptor.ALL_INPUTS) ? " (the default)" : "")
+                    + "; set inputs=" + String.join(",", names), null);
+        }
+    }
+
+    /** On the CPU, the embedding table's row count by bisection (a failed lookup on a GPU can poison the context). */
+    private String embeddingRows(TokenizerInfo vocab) {
+        if (!Device.Type.CPU.equals(device.getDeviceType())) {
+            return "";
+        }
+        long lo = 0;
+        long hi = vocab.maxId();
+        try {
+            run(TokenBatch.repeat(lo, 2));
+        } catch (RuntimeException e) {
+            return "";
+        }
+        while (hi - lo > 1) {
+            long mid = lo + (hi - lo) / 2;
+            try {
+                run(TokenBatch.repeat(mid, 2));
+                lo = mid;
+            } catch (RuntimeException e) {
+                hi = mid;
+            }
+        }
+        return ", but the model's embedding table has " + (lo + 1) + " rows (ids 0.." + lo + ")";
+    }
+
+    private static String firstLine(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = String.valueOf(root.getMessage());
+        int nl = m.indexOf('\n');
+        m = nl >= 0 ? m.substring(0, nl) : m;
+        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+    }
+
+    ResolvedModel resolved() {
+        return model;
+    }
+
+    Device device() {
+        return device;
+    }
+
+    HuggingFaceTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** Embedding dimension or number of logits, as the probe saw it. */
+    int outputWidth() {
+        return outputWidth;
+    }
+
+    /**
+     * Tokenizes and runs the texts. With several predictors and a batch of at least {@value
+     * #MIN_PART} texts per predictor, the batch is sorted by length and cut into one part per
+     * predictor, run at the same time (the caller's thread runs the first): with one intra-op
+     * thread per predictor this uses every core on one batch, and sorting cuts the padding.
+     */
+    float[][] predict(List<String> texts) {
+        if (texts.isEmpty()) {
+            return new float[0][];
+        }
+        for (String t : texts) {
+            Objects.requireNonNull(t, "texts must not contain null");
+        }
+        TokenBatch batch = TokenBatch.encode(tokenizer, texts);
+        int n = Math.min(predictorCount, texts.size() / MIN_PART);
+        if (n <= 1 || parts == null) {
+            return run(batch);
+        }
+        Integer[] order = new Integer[texts.size()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, Comparator.comparingInt(i -> batch.ids()[i].length));
+        int[][] rows = new int[n][];
+        for (int p = 0, from = 0; p < n; p++) {
+            int to = (int) ((long) order.length * (p + 1) / n);
+            rows[p] = new int[to - from];
+            for (int j = from; j < to; j++) {
+                rows[p][j - from] = order[j];
+            }
+            from = to;
+        }
+        List<Future<float[][]>> futures = new ArrayList<>(n - 1);
+        for (int p = 1; p < n; p++) {
+            TokenBatch part = batch.select(rows[p]);
+            futures.add(parts.submit(() -> run(part)));
+        }
+        float[][] out = new float[texts.size()][];
+        try {
+            place(out, rows[0], run(batch.select(rows[0])));
+            for (int p = 1; p < n; p++) {
+                place(out, rows[p], futures.get(p - 1).get());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InferenceException("interrupted while waiting for a batch part", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re
+                    : new InferenceException("inference failed with " + model.id() + ": " + e.getCause(), e.getCause());
+        } finally {
+            futures.forEach(f -> f.cancel(false));
+        }
+        return out;
+    }
+
+    private static void place(float[][] out, int[] rows, float[][] part) {
+        for (int j = 0; j < rows.length; j++) {
+            out[rows[j]] = part[j];
+        }
+    }
+
+    private float[][] run(TokenBatch batch) {
+        Predictor<TokenBatch, float[][]> predictor = borrow();
+        try {
+            return predictor.predict(batch);
+        } catch (Exception e) {
+            throw new InferenceException("inference failed with " + model.id() + ": " + e.getMessage(), e);
+        } finally {
+            predictors.add(predictor);
+        }
+    }
+
+    private Predictor<TokenBatch, float[][]> borrow() {
+        if (closed) {
+            throw new IllegalStateException("model " + model.id() + " is closed");
+        }
+        try {
+            return predictors.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InferenceException("interrupted while waiting for a predictor", e);
+        }
+    }
+
+    /** Token count as the model sees it (special tokens included, capped at max_tokens). */
+    int countTokens(String text) {
+        Objects.requireNonNull(text, "text");
+        // The native tokenizer is safe to call concurrently; it needs no predictor.
+        return Math.min(tokenizer.encode(text).getIds().length, model.maxTokens());
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (parts != null) {
+            parts.shutdownNow();
+        }
+        List<Predictor<TokenBatch, float[][]>> idle = new ArrayList<>();
+        predictors.drainTo(idle);
+        idle.forEach(Predictor::close);
+        zooModel.close();
+        tokenizer.close();
+    }
+}

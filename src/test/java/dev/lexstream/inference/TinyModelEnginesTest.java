@@ -1,0 +1,230 @@
+package dev.lexstream.inference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.engine.Engine;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Both engines (PyTorch for *.pt, ONNX Runtime for *.onnx) and both model kinds on the tiny
+ * generated fixtures, against the reference outputs torch computed when it generated them.
+ */
+class TinyModelEnginesTest {
+
+    static final DjlTextEmbedder.Options OPTIONS = new DjlTextEmbedder.Options(1, 1);
+
+    @TempDir
+    Path tmp;
+
+    static Path work() {
+        return DjlTextEmbedderTest.workDir();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.EMBED_PT, Fixtures.EMBED_ONNX, Fixtures.CLS_PT, Fixtures.CLS_ONNX})
+    void tokenizerProducesTheReferenceIds(String fixture) throws IOException {
+        JsonNode ref = Fixtures.reference(fixture);
+        List<String> texts = Fixtures.texts(ref);
+        try (HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(Fixtures.dir(fixture).resolve("tokenizer.json"))) {
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(tok.encode(texts.get(i)).getIds()).as(texts.get(i))
+                        .containsExactly(Fixtures.longs(ref.get("ids").get(i)));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.EMBED_PT, Fixtures.EMBED_ONNX})
+    void embeddingModelsMatchTheReferenceBatchedAndAlone(String fixture) {
+        JsonNode ref = Fixtures.reference(fixture);
+        List<String> texts = Fixtures.texts(ref);
+        float[][] expected = Fixtures.matrix(ref.get("embeddings"));
+        try (LoadedModel loaded = Models.load(ModelSource.parse(Fixtures.dir(fixture).toString()), DeviceSpec.cpu(), work(), OPTIONS)) {
+            assertThat(loaded).isInstanceOf(DjlTextEmbedder.class);
+            DjlTextEmbedder e = (DjlTextEmbedder) loaded;
+            assertThat(e.engine()).isEqualTo(fixture.endsWith("-pt") ? "PyTorch" : "OnnxRuntime");
+            assertThat(e.dimension()).isEqualTo(32);
+            assertThat(e.maxTokens()).isEqualTo(64);
+            assertThat(e.modelVersion()).startsWith("sha256:");
+            float[][] batch = e.embed(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(Fixtures.maxAbsDiff(batch[i], expected[i])).as("batched %s", texts.get(i)).isLessThan(1e-5f);
+                float[] alone = e.embed(List.of(texts.get(i)))[0];
+                assertThat(Fixtures.maxAbsDiff(alone, expected[i])).as("alone %s", texts.get(i)).isLessThan(1e-5f);
+            }
+            assertThat(e.countTokens(texts.get(0))).isEqualTo(ref.get("ids").get(0).size());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.EMBED_PT, Fixtures.EMBED_ONNX})
+    void aBatchSplitOverSeveralPredictorsKeepsTheOrder(String fixture) {
+        JsonNode ref = Fixtures.reference(fixture);
+        List<String> once = Fixtures.texts(ref);
+        List<String> texts = new java.util.ArrayList<>(once);
+        List<String> reversed = new java.util.ArrayList<>(once);
+        java.util.Collections.reverse(reversed);
+        texts.addAll(reversed);
+        texts.addAll(once);
+        float[][] expected = Fixtures.matrix(ref.get("embeddings"));
+        try (TextEmbedder e = DjlTextEmbedder.load(ModelSource.parse(Fixtures.dir(fixture).toString()), DeviceSpec.cpu(),
+                work(), new DjlTextEmbedder.Options(1, 3))) {
+            float[][] got = e.embed(texts); // 21 texts: 3 parts of 7, sorted by length
+            for (int i = 0; i < texts.size(); i++) {
+                int j = once.indexOf(texts.get(i));
+                assertThat(Fixtures.maxAbsDiff(got[i], expected[j])).as("text %d", i).isLessThan(1e-5f);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.CLS_PT, Fixtures.CLS_ONNX})
+    void classificationModelsGiveSoftmaxOverTheirLabels(String fixture) {
+        JsonNode ref = Fixtures.reference(fixture);
+        List<String> texts = Fixtures.texts(ref);
+        float[][] logits = Fixtures.matrix(ref.get("logits"));
+        float[][] softmax = Fixtures.matrix(ref.get("softmax"));
+        try (LoadedModel loaded = Models.load(ModelSource.parse(Fixtures.dir(fixture).toString()), DeviceSpec.cpu(), work(), OPTIONS)) {
+            assertThat(loaded).isInstanceOf(DjlTextClassifier.class);
+            DjlTextClassifier c = (DjlTextClassifier) loaded;
+            assertThat(c.kind()).isEqualTo("text-classification");
+            assertThat(c.labels()).containsExactly("negative", "neutral", "positive");
+            assertThat(c.multiLabel()).isFalse();
+            float[][] got = c.logits(texts);
+            List<ZeroShotClassifier.Prediction> predictions = c.classify(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                assertThat(Fixtures.maxAbsDiff(got[i], logits[i])).as(texts.get(i)).isLessThan(1e-4f);
+                ZeroShotClassifier.Prediction p = predictions.get(i);
+                assertThat(p.scores().keySet()).containsExactly("negative", "neutral", "positive");
+                assertThat(p.scores().values().stream().mapToDouble(Double::doubleValue).sum()).isCloseTo(1.0, within(1e-9));
+                for (int j = 0; j < 3; j++) {
+                    assertThat(p.scores().get(c.labels().get(j))).isCloseTo(softmax[i][j], within(1e-4));
+                }
+                assertThat(p.label()).isEqualTo(c.labels().get(argmax(logits[i])));
+                assertThat(p.score()).isEqualTo(p.scores().get(p.label()));
+            }
+        }
+    }
+
+    @Test
+    void multiLabelModelsGiveIndependentSigmoids() throws IOException {
+        JsonNode ref = Fixtures.reference(Fixtures.CLS_ONNX);
+        Path dir = Fixtures.copy(Fixtures.CLS_ONNX, tmp.resolve("multi"));
+        Files.writeString(dir.resolve("model.properties"), "kind=text-classification\nmax_tokens=64\n"
+                + "id2label.0=negative\nid2label.1=neutral\nid2label.2=positive\nmulti_label=true\n"
+                + "inputs=input_ids, attention_mask\n");
+        float[][] sigmoid = Fixtures.matrix(ref.get("sigmoid"));
+        List<String> texts = Fixtures.texts(ref);
+        try (TextClassifier c = DjlTextClassifier.load(ModelSource.parse(dir.toString()), DeviceSpec.cpu(), work(), OPTIONS)) {
+            assertThat(c.multiLabel()).isTrue();
+            List<ZeroShotClassifier.Prediction> predictions = c.classify(texts);
+            for (int i = 0; i < texts.size(); i++) {
+                for (int j = 0; j < 3; j++) {
+                    assertThat(predictions.get(i).scores().get(c.labels().get(j))).isCloseTo(sigmoid[i][j], within(1e-4));
+                }
+                assertThat(predictions.get(i).label()).isEqualTo(c.labels().get(argmax(sigmoid[i])));
+            }
+        }
+    }
+
+    @Test
+    void wrongKindIsRefusedWithBothKindsNamed() {
+        ModelSource cls = ModelSource.parse(Fixtures.dir(Fixtures.CLS_PT).toString());
+        assertThatThrownBy(() -> DjlTextEmbedder.load(cls, DeviceSpec.cpu(), work(), OPTIONS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("of kind 'text-classification'")
+                .hasMessageContaining("a text-embedding model is needed");
+        ModelSource emb = ModelSource.parse(Fixtures.dir(Fixtures.EMBED_ONNX).toString());
+        assertThatThrownBy(() -> DjlTextClassifier.load(emb, DeviceSpec.cpu(), work(), OPTIONS))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("of kind 'text-embedding'");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.EMBED_PT, Fixtures.EMBED_ONNX})
+    void tokenizerWithMoreIdsThanTheModelIsDetectedAtLoad(String fixture) throws IOException {
+        Path dir = Fixtures.copy(fixture, tmp.resolve("mismatch"));
+        // another model's tokenizer: same pipeline, 500 entries where the model has 131 embedding rows
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode tokenizer = (ObjectNode) json.readTree(dir.resolve("tokenizer.json").toFile());
+        ObjectNode vocab = (ObjectNode) tokenizer.get("model").get("vocab");
+        int rows = vocab.size();
+        for (int i = rows; i < 500; i++) {
+            vocab.put("extra" + i, i);
+        }
+        json.writeValue(dir.resolve("tokenizer.json").toFile(), tokenizer);
+        assertThatThrownBy(() -> DjlTextEmbedder.load(ModelSource.parse(dir.toString()), DeviceSpec.cpu(), work(), OPTIONS))
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("tokenizer does not match model")
+                .hasMessageContaining("ids up to 499 (a vocabulary of 500)")
+                .hasMessageContaining("embedding table has " + rows + " rows");
+    }
+
+    @Test
+    void maxTokensBeyondThePositionEmbeddingsIsDetectedAtLoad() throws IOException {
+        Path dir = Fixtures.copy(Fixtures.EMBED_ONNX, tmp.resolve("long"));
+        Files.writeString(dir.resolve("model.properties"), "kind=text-embedding\nmax_tokens=100\n");
+        assertThatThrownBy(() -> DjlTextEmbedder.load(ModelSource.parse(dir.toString()), DeviceSpec.cpu(), work(), OPTIONS))
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("fails on a sequence of max_tokens=100 tokens");
+    }
+
+    @Test
+    void labelCountMustMatchTheLogits() throws IOException {
+        Path dir = Fixtures.copy(Fixtures.CLS_PT, tmp.resolve("labels"));
+        Files.writeString(dir.resolve("model.properties"), "kind=text-classification\nmax_tokens=64\nlabels=a,b\n");
+        assertThatThrownBy(() -> DjlTextClassifier.load(ModelSource.parse(dir.toString()), DeviceSpec.cpu(), work(), OPTIONS))
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("outputs 3 logits")
+                .hasMessageContaining("names 2 labels [a, b]");
+    }
+
+    @Test
+    void wrongInputNamesAreReportedAtLoad() throws IOException {
+        Path dir = Fixtures.copy(Fixtures.CLS_ONNX, tmp.resolve("inputs"));
+        // the ONNX graph takes two inputs; the default is three
+        Files.writeString(dir.resolve("model.properties"), "kind=text-classification\nlabels=a,b,c\nmax_tokens=64\n");
+        assertThatThrownBy(() -> DjlTextClassifier.load(ModelSource.parse(dir.toString()), DeviceSpec.cpu(), work(), OPTIONS))
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("takes inputs [input_ids, attention_mask]")
+                .hasMessageContaining("inputs=input_ids,attention_mask,token_type_ids (the default)");
+    }
+
+    @Test
+    void gpuOnPyTorchWithoutACudaLibtorchSaysHowToGetOne() {
+        DjlOffline.useWorkDir(work());
+        Assumptions.assumeTrue(Engine.getEngine("PyTorch").getGpuCount() == 0, "a GPU is visible to PyTorch here");
+        assertThatThrownBy(() -> DeviceSpec.parse("gpu").resolve(WeightsFormat.TORCHSCRIPT))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("PyTorch sees 0 GPU(s)")
+                .hasMessageContaining("PYTORCH_LIBRARY_PATH");
+        assertThat(DeviceSpec.auto().resolve(WeightsFormat.TORCHSCRIPT).toString()).isEqualTo("cpu()");
+    }
+
+    static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
