@@ -45,7 +45,7 @@ public final class PipelineBenchmark {
 
   /** What to run. */
   public record Options(int shortRecords, int longRecords, List<Integer> batchSizes, int latencyBatch,
-      Duration latencyDuration, Path workDir) {}
+      Duration latencyDuration, int streamThreads, Path workDir) {}
 
   /** Throughput of one configuration. */
   public record Throughput(String texts, int batch, double rawPerSecond, double pipelinePerSecond) {}
@@ -111,6 +111,7 @@ public final class PipelineBenchmark {
           bootstrap: "%s"
           applicationId: %s-app
           partitions: %d
+          properties: {num.stream.threads: %d}
         models:
           minilm: {source: "%s", device: cpu, maxBatch: %d}
         pipelines:
@@ -125,7 +126,7 @@ public final class PipelineBenchmark {
                   Sports: Sports news about games, teams, players, matches and championships
                   Business: Business news about companies, stocks, markets, the economy and earnings
                   Sci/Tech: Technology and science news about computers, software, the internet, space and research
-        """.formatted(bootstrap, pipeline, PARTITIONS, MODEL, Math.max(batch, 64), pipeline, pipeline, batch,
+        """.formatted(bootstrap, pipeline, PARTITIONS, options.streamThreads(), MODEL, Math.max(batch, 64), pipeline, pipeline, batch,
         MAX_WAIT.toMillis());
   }
 

@@ -40,6 +40,11 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Option(names = "--latency-seconds", defaultValue = "15", description = "Length of the latency run (default ${DEFAULT-VALUE}).")
   int latencySeconds;
 
+  @Option(names = "--stream-threads", defaultValue = "1",
+      description = "Kafka Streams threads of the pipeline; with more than one, concurrent flushes share device batches "
+          + "(default ${DEFAULT-VALUE}).")
+  int streamThreads;
+
   @Option(names = "--plots", description = "Directory for PNG plots (default: none).")
   Path plots;
 
@@ -48,13 +53,17 @@ final class BenchPipelineCommand implements Callable<Integer> {
     if (!batches.contains(1) || batches.stream().anyMatch(b -> b < 1)) {
       throw new ParameterException(spec.commandLine(), "--batches: positive sizes including 1, got " + batches);
     }
+    if (streamThreads < 1) {
+      throw new ParameterException(spec.commandLine(), "--stream-threads: must be >= 1, got " + streamThreads);
+    }
     if (shortRecords < 100 || longRecords < 50) {
       throw new ParameterException(spec.commandLine(), "--short-records >= 100 and --long-records >= 50");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Report report = new PipelineBenchmark(new PipelineBenchmark.Options(shortRecords, longRecords, batches,
-        latencyBatch, Duration.ofSeconds(latencySeconds), Lexstream.defaultWorkDir().resolve("bench")), err).run();
+        latencyBatch, Duration.ofSeconds(latencySeconds), streamThreads, Lexstream.defaultWorkDir().resolve("bench")),
+        err).run();
     print(report, out);
     if (plots != null) {
       BenchPlots.write(report, plots);
