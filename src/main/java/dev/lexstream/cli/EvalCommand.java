@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
 /** {@code eval}: quality metrics on a labelled file. */
 @Command(name = "eval", mixinStandardHelpOptions = true,
     description = "Print quality metrics of a configured task on a labelled file.",
-    subcommands = {EvalCommand.Classify.class})
+    subcommands = {EvalCommand.Classify.class, EvalSummarizeCommand.class, EvalTranslateCommand.class,
+        EvalSafetyCommand.class})
 final class EvalCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -173,9 +172,4 @@ public final class EvalSummarizeCommand implements Callable<Integer> {
     systems.put(name, summaries);
   }
 
-  /** Runs this command alone (until it is registered under {@code eval}). */
-  public static void main(String[] args) {
-    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
-    System.exit(new CommandLine(new EvalSummarizeCommand()).execute(args));
-  }
 }

@@ -31,8 +31,6 @@ public final class Main implements Runnable {
   /** The configured picocli command line; tests drive it directly. */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Main());
-    // until `eval` exists as a command group: `eval safety` is registered there (EvalSafetyCommand)
-    cli.addSubcommand("eval-safety", new EvalSafetyCommand());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       if (e instanceof ConfigException) {
         commandLine.getErr().println("lexstream: config error: " + e.getMessage());
