@@ -81,7 +81,7 @@ final class ConsumeCommand implements Callable<Integer> {
       consumer.seekToBeginning(partitions);
       long idleNanos = (long) (idleTimeoutSeconds * 1e9);
       long lastRecord = System.nanoTime();
-      while (max == null || printed < max) {  // printed only counts when --max is set
+      while (max == null || printed < max) {
         var records = consumer.poll(Duration.ofMillis(200));
         if (records.isEmpty()) {
           if (System.nanoTime() - lastRecord > idleNanos) {
@@ -93,7 +93,8 @@ final class ConsumeCommand implements Callable<Integer> {
         for (ConsumerRecord<byte[], byte[]> record : records) {
           out.println(render(record.topic(), record.partition(), record.offset(), record.value(), registry));
           out.flush();
-          if (max != null && ++printed >= max) {
+          printed++;
+          if (max != null && printed >= max) {
             break;
           }
         }

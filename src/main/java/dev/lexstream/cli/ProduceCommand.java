@@ -11,7 +11,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
+import java.time.Duration;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -27,6 +29,9 @@ import picocli.CommandLine.Spec;
     description = "Write one record per line of a file (or stdin) to a topic.")
 final class ProduceCommand implements Callable<Integer> {
   enum Format { text, jsonl }
+
+  /** How long to wait for the topic's metadata before calling it missing. */
+  private static final Duration TOPIC_WAIT = Duration.ofSeconds(10);
 
   @Spec CommandSpec spec;
 
@@ -51,11 +56,14 @@ final class ProduceCommand implements Callable<Integer> {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(TOPIC_WAIT.toMillis()));
     long count = 0;
     PrintWriter err = spec.commandLine().getErr();
+    AtomicLong failed = new AtomicLong();
     try (BufferedReader in = open();
         KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      requireTopic(producer);
       String line;
       long lineNo = 0;
       while ((line = in.readLine()) != null) {
@@ -67,7 +75,7 @@ final class ProduceCommand implements Callable<Integer> {
             ? new ProducerRecord<>(topic, null, line.getBytes(StandardCharsets.UTF_8))
             : jsonRecord(line, lineNo);
         producer.send(record, (meta, e) -> {
-          if (e != null) {
+          if (e != null && failed.getAndIncrement() == 0) {
             err.println("produce: send failed: " + e.getMessage());
           }
         });
@@ -75,9 +83,25 @@ final class ProduceCommand implements Callable<Integer> {
       }
       producer.flush();
     }
+    if (failed.get() > 0) {
+      err.println("produce: " + failed.get() + " of " + count + " records were not written to " + topic);
+      err.flush();
+      return Main.EXIT_RUNTIME_ERROR;
+    }
     err.println("produced " + count + " records to " + topic);
     err.flush();
     return 0;
+  }
+
+  /** Brokers may not create topics on first use (the embedded one does not): say so instead of waiting. */
+  private void requireTopic(KafkaProducer<byte[], byte[]> producer) {
+    try {
+      producer.partitionsFor(topic);
+    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      throw new ParameterException(spec.commandLine(), "--topic: '" + topic + "' does not exist on " + bootstrap
+          + " (or is not reachable within " + TOPIC_WAIT.toSeconds() + " s); create it, or start the pipeline "
+          + "that reads it (Lexstream creates its topics)");
+    }
   }
 
   private ProducerRecord<byte[], byte[]> jsonRecord(String line, long lineNo) {

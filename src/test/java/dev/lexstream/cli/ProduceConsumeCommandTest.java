@@ -1,0 +1,52 @@
+package dev.lexstream.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lexstream.kafka.TestKafka;
+import dev.lexstream.kafka.TopicAdmin;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code produce} and {@code consume} against a real broker. */
+class ProduceConsumeCommandTest {
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    CommandLine cli = Main.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    return cli.execute(args);
+  }
+
+  @Test
+  void producesLinesAndConsumesThemBackAsJson(@TempDir Path dir) throws Exception {
+    String bootstrap = TestKafka.bootstrap();
+    TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicAdmin.TopicSpec.of("cli.roundtrip", 1)),
+        Duration.ofSeconds(30));
+    Path file = dir.resolve("in.jsonl");
+    Files.writeString(file, "{\"key\": \"k1\", \"id\": \"a\", \"text\": \"first\"}\n\n{\"id\": \"b\", \"text\": \"second\"}\n");
+    assertThat(run("produce", "--bootstrap", bootstrap, "--topic", "cli.roundtrip", "--format", "jsonl",
+        "--file", file.toString())).isZero();
+    assertThat(err.toString()).contains("produced 2 records to cli.roundtrip");
+    assertThat(run("consume", "--bootstrap", bootstrap, "--topic", "cli.roundtrip", "--max", "2",
+        "--idle-timeout", "10")).isZero();
+    assertThat(out.toString().strip().split("\n"))
+        .containsExactly("{\"id\":\"a\",\"text\":\"first\"}", "{\"id\":\"b\",\"text\":\"second\"}");
+  }
+
+  @Test
+  void producingToAMissingTopicIsAUsageErrorNotASilentLoss() {
+    assertThat(run("produce", "--bootstrap", TestKafka.bootstrap(), "--topic", "cli.no-such-topic",
+        "--file", "pom.xml")).isEqualTo(2);
+    assertThat(err.toString()).contains("--topic: 'cli.no-such-topic' does not exist").doesNotContain("produced");
+  }
+}
