@@ -40,21 +40,12 @@ final class Enricher {
   private final GenerativeSteps generative;
   private final Metrics metrics;
 
-  Enricher(String pipeline, List<ClassifyStep> steps) {
-    this(pipeline, steps, null, null, GenerativeSteps.NONE);
-  }
-
   /**
    * @param guard      the safety checks that run on the batch after the models; null when none
    * @param guardModel the executor of the guard's embedding model; null when it needs none
    * @param generative the pipeline's summarize and translate tasks
+   * @param metrics    told of every task run (once per device call, as {@code EnrichedText.runs} records them)
    */
-  Enricher(String pipeline, List<ClassifyStep> steps, BatchGuard guard, InferenceExecutor guardModel,
-      GenerativeSteps generative) {
-    this(pipeline, steps, guard, guardModel, generative, Metrics.NOOP);
-  }
-
-  /** @param metrics told of every task run (once per device call, as {@code EnrichedText.runs} records them) */
   Enricher(String pipeline, List<ClassifyStep> steps, BatchGuard guard, InferenceExecutor guardModel,
       GenerativeSteps generative, Metrics metrics) {
     this.metrics = metrics;

@@ -14,10 +14,6 @@ import org.apache.kafka.common.header.Headers;
  */
 record PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original, Headers headers,
     SafetyVerdict safety) {
-  PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original, Headers headers) {
-    this(document, source, key, original, headers, null);
-  }
-
   String id() {
     return document.getId();
   }
