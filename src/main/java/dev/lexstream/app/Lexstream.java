@@ -3,6 +3,7 @@ package dev.lexstream.app;
 import dev.lexstream.avro.DeadLetter;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.batching.BatchingControl;
+import dev.lexstream.batching.BatchingProcessor;
 import dev.lexstream.config.ConfigException;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.ModelSettings;
@@ -149,7 +150,7 @@ public final class Lexstream implements AutoCloseable {
         log.info("embedded Kafka broker ready at {}", bootstrap);
       }
       TopicAdmin.ensureTopics(bootstrap, clientProperties(config), topics(config), Duration.ofSeconds(60));
-      BatchingControl batching = new BatchingControl();
+      BatchingControl batching = BatchingControl.concurrent();
       metrics.gauge(MetricNames.BATCH_BUFFERED, "records waiting in this instance's micro-batch buffers",
           batching::buffered);
       var topology = PipelineTopology.build(config, executors, codec, batching, steps, metrics);
@@ -297,9 +298,11 @@ public final class Lexstream implements AutoCloseable {
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(config.kafka().replicationFactor()));
     // the 5.0 default, set now: without it every start warns
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
-    // a stream thread waits in poll() up to poll.ms before it can punctuate: keep that under maxWait
-    long maxWait = config.pipelines().stream().mapToLong(p -> p.batching().maxWait().toMillis()).min().orElse(100);
-    props.put(StreamsConfig.POLL_MS_CONFIG, Long.toString(Math.max(1, Math.min(100, maxWait / 2))));
+    // a stream thread waits in poll() up to poll.ms before it can punctuate (flush on maxWait, forward a
+    // finished batch): no longer than the batching processors' punctuation interval
+    long tick = config.pipelines().stream()
+        .mapToLong(p -> BatchingProcessor.tick(p.batching().maxWait()).toMillis()).min().orElse(100);
+    props.put(StreamsConfig.POLL_MS_CONFIG, Long.toString(Math.min(100, tick)));
     // the user's pass-through properties win over our defaults, including the processing guarantee
     props.putAll(config.kafka().properties());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -376,6 +379,7 @@ public final class Lexstream implements AutoCloseable {
       log.info("drained micro-batches ({} records left buffered)", batching.buffered());
     }
     streams.close(CLOSE_TIMEOUT);
+    batching.close();
     generative.forEach(Lexstream::closeQuietly);
     executors.values().forEach(Lexstream::closeQuietly);
     models.values().forEach(Lexstream::closeQuietly);

@@ -5,12 +5,13 @@ import java.time.Duration;
 /**
  * When a micro-batch is full: {@code maxRecords} records, or a padding-aware token budget (a model
  * pads every text of a batch to the longest, so a batch costs records × longest tokens), or its
- * oldest record has waited {@code maxWait}.
+ * oldest record has waited {@code maxWait}; and how many flushed batches of one task may run at
+ * once ({@code inFlight}) before the task waits for the oldest.
  */
-public record BatchPolicy(int maxRecords, int maxTokens, Duration maxWait) {
+public record BatchPolicy(int maxRecords, int maxTokens, Duration maxWait, int inFlight) {
   public BatchPolicy {
-    if (maxRecords < 1 || maxTokens < 1 || maxWait.isNegative() || maxWait.isZero()) {
-      throw new IllegalArgumentException("batch policy needs maxRecords, maxTokens >= 1 and maxWait > 0");
+    if (maxRecords < 1 || maxTokens < 1 || inFlight < 1 || maxWait.isNegative() || maxWait.isZero()) {
+      throw new IllegalArgumentException("batch policy needs maxRecords, maxTokens, inFlight >= 1 and maxWait > 0");
     }
   }
 

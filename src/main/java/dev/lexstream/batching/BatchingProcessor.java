@@ -2,8 +2,11 @@ package dev.lexstream.batching;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.ToIntFunction;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -18,9 +21,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Micro-batches a task's records durably: each record is put in a changelogged key-value store
  * keyed by (partition, offset) before anything else happens to it, and the batch is handed to a
  * {@link BatchHandler} in offset order when the {@link BatchPolicy} says it is full or its oldest
- * record has waited {@code maxWait} (wall clock). What the handler returns is forwarded in order,
- * then the entries are deleted, all in the same Kafka Streams commit. After a crash the store is
- * restored from its changelog and the restored records are flushed first.
+ * record has waited {@code maxWait} (wall clock). After a crash the store is restored from its
+ * changelog and the restored records are flushed first.
+ *
+ * <p>The handler runs where {@link BatchingControl} says, normally off the stream thread, with up
+ * to {@code inFlight} batches of the task running at once; the task waits for its oldest batch
+ * only beyond that. What a batch's handler returns is forwarded by the stream thread (in
+ * process or punctuate: Kafka Streams allows forwarding nowhere else), batch after batch in
+ * flush order, so in offset order; only then are the batch's entries deleted, in the same
+ * transaction as the forwarded records. A batch still running when a commit happens is safe:
+ * its records are still in the store, whose changelog the commit flushes, and its output is not
+ * yet written; whoever owns the task after a crash runs it again.
  */
 public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], Object> {
   /** Runs a batch and says what to forward; per-record failures must become records, not exceptions. */
@@ -55,6 +66,8 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
 
   private record Entry<V>(Bytes key, V value, int tokens, long bufferedAt) {}
 
+  private record InFlight<V>(List<Entry<V>> entries, CompletableFuture<List<Forward>> result) {}
+
   private static final int HEADER_BYTES = Long.BYTES + Integer.BYTES;
 
   private final String storeName;
@@ -65,6 +78,7 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
   private final BatchingControl control;
   private final FlushListener listener;
   private final List<Entry<V>> batch = new ArrayList<>();
+  private final ArrayDeque<InFlight<V>> inFlight = new ArrayDeque<>();
   private int longest;
   private ProcessorContext<byte[], Object> context;
   private KeyValueStore<Bytes, byte[]> store;
@@ -97,14 +111,18 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
     context.schedule(tick(policy.maxWait()), PunctuationType.WALL_CLOCK_TIME, this::punctuate);
   }
 
-  /** Punctuate often enough that a batch leaves at most a quarter of maxWait late. */
-  static Duration tick(Duration maxWait) {
-    long millis = Math.max(1, Math.min(1000, maxWait.toMillis() / 4));
+  /**
+   * Punctuate often enough that a batch leaves at most a tenth of maxWait late, and a finished
+   * batch is forwarded within as long (only the stream thread may forward).
+   */
+  public static Duration tick(Duration maxWait) {
+    long millis = Math.max(1, Math.min(1000, maxWait.toMillis() / 10));
     return Duration.ofMillis(millis);
   }
 
   @Override
   public void process(Record<byte[], V> record) {
+    forwardFinished();
     RecordMetadata meta = context.recordMetadata().orElseThrow();
     int tokens = tokenCounter.applyAsInt(record.value());
     if (!policy.admits(batch.size(), longest, tokens)) {
@@ -121,13 +139,18 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
   }
 
   private void punctuate(long now) {
-    if (batch.isEmpty()) {
-      return;
+    forwardFinished();
+    if (!batch.isEmpty()) {
+      if (now - batch.get(0).bufferedAt() >= policy.maxWait().toMillis()) {
+        flush(FlushListener.WAIT);
+      } else if (control.draining()) {
+        flush(FlushListener.DRAIN);
+      }
     }
-    if (now - batch.get(0).bufferedAt() >= policy.maxWait().toMillis()) {
-      flush(FlushListener.WAIT);
-    } else if (control.draining()) {
-      flush(FlushListener.DRAIN);
+    if (control.draining()) {
+      while (!inFlight.isEmpty()) {
+        forward(inFlight.poll());
+      }
     }
   }
 
@@ -135,21 +158,47 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
     if (batch.isEmpty()) {
       return;
     }
-    List<V> values = batch.stream().map(Entry::value).toList();
+    List<Entry<V>> entries = List.copyOf(batch);
+    List<V> values = entries.stream().map(Entry::value).toList();
     int tokens = 0;
-    for (Entry<V> entry : batch) {
+    for (Entry<V> entry : entries) {
       tokens += entry.tokens();
     }
-    for (Forward forward : handler.handle(values)) {
-      context.forward(forward.record(), forward.child());
-    }
-    listener.flushed(trigger, batch.size(), tokens);
-    for (Entry<V> entry : batch) {
-      store.delete(entry.key());
-    }
-    control.add(-batch.size());
     batch.clear();
     longest = 0;
+    listener.flushed(trigger, entries.size(), tokens);
+    inFlight.add(new InFlight<>(entries, control.run(() -> handler.handle(values))));
+    while (inFlight.size() > policy.inFlight()) {
+      forward(inFlight.poll()); // waits for the oldest: the task's back-pressure
+    }
+    forwardFinished();
+  }
+
+  /** Forwards the batches at the head of the queue that have finished; a later one waits for those before it. */
+  private void forwardFinished() {
+    while (!inFlight.isEmpty() && inFlight.peek().result().isDone()) {
+      forward(inFlight.poll());
+    }
+  }
+
+  private void forward(InFlight<V> done) {
+    List<Forward> forwards;
+    try {
+      forwards = done.result().join();
+    } catch (CompletionException e) {
+      // the handler turns per-record failures into records; anything else stops the task, as it would inline
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
+    for (Forward forward : forwards) {
+      context.forward(forward.record(), forward.child());
+    }
+    for (Entry<V> entry : done.entries()) {
+      store.delete(entry.key());
+    }
+    control.add(-done.entries().size());
   }
 
   private void remember(Bytes key, byte[] envelope) {
@@ -168,9 +217,15 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
 
   @Override
   public void close() {
-    // the buffered records stay in the store; whoever gets this task next restores them
-    control.add(-batch.size());
+    // buffered and in-flight records stay in the store; whoever gets this task next restores and runs them
+    int left = batch.size();
+    for (InFlight<V> running : inFlight) {
+      left += running.entries().size();
+      running.result().cancel(false);
+    }
+    control.add(-left);
     batch.clear();
+    inFlight.clear();
   }
 
   static Bytes key(int partition, long offset) {
@@ -181,8 +236,13 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
     return ByteBuffer.allocate(HEADER_BYTES + payload.length).putLong(bufferedAt).putInt(tokens).put(payload).array();
   }
 
-  /** Number of records in the in-memory view of the buffer (tests). */
+  /** Number of records buffered and not yet flushed (tests). */
   int size() {
     return batch.size();
+  }
+
+  /** Number of flushed batches whose output is not forwarded yet (tests). */
+  int inFlight() {
+    return inFlight.size();
   }
 }

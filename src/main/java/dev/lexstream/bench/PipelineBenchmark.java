@@ -15,14 +15,19 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,8 +49,17 @@ public final class PipelineBenchmark {
   private static final String MODEL = "builtin:all-minilm-l6-v2-q";
 
   /** What to run. */
+  /**
+   * @param latencyWarmup    offered load before the measured part of the latency run: records created then are not counted
+   * @param kafkaProperties  added to the pipeline's {@code kafka.properties} (after {@code num.stream.threads})
+   */
   public record Options(int shortRecords, int longRecords, List<Integer> batchSizes, int latencyBatch,
-      Duration latencyDuration, int streamThreads, Path workDir) {}
+      Duration latencyDuration, Duration latencyWarmup, int streamThreads, Map<String, String> kafkaProperties,
+      Path workDir) {
+    public Options {
+      kafkaProperties = Map.copyOf(kafkaProperties);
+    }
+  }
 
   /** Throughput of one configuration. */
   public record Throughput(String texts, int batch, double rawPerSecond, double pipelinePerSecond) {}
@@ -71,6 +85,9 @@ public final class PipelineBenchmark {
   }
 
   public Report run() {
+    // every run starts a new broker: Kafka Streams state left by an earlier run would not match its
+    // (empty) changelogs, and restoring it would be counted as pipeline time
+    deleteRecursively(options.workDir().resolve("state"));
     List<Throughput> throughput = new ArrayList<>();
     try (EmbeddedKafka broker = EmbeddedKafka.start(null, 0);
         TextEmbedder raw = DjlTextEmbedder.load(ModelSource.parse(MODEL), DeviceSpec.cpu(), options.workDir())) {
@@ -95,6 +112,19 @@ public final class PipelineBenchmark {
     }
   }
 
+  private static void deleteRecursively(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear " + dir, e);
+    }
+  }
+
   /** The model alone: tokenization, forward pass and pooling, in batches of {@code batch}. */
   static double rawThroughput(TextEmbedder model, List<String> texts, int batch) {
     model.embed(texts.subList(0, Math.min(batch, texts.size()))); // warm
@@ -111,7 +141,7 @@ public final class PipelineBenchmark {
           bootstrap: "%s"
           applicationId: %s-app
           partitions: %d
-          properties: {num.stream.threads: %d}
+          properties: {%s}
         models:
           minilm: {source: "%s", device: cpu, maxBatch: %d}
         pipelines:
@@ -126,8 +156,18 @@ public final class PipelineBenchmark {
                   Sports: Sports news about games, teams, players, matches and championships
                   Business: Business news about companies, stocks, markets, the economy and earnings
                   Sci/Tech: Technology and science news about computers, software, the internet, space and research
-        """.formatted(bootstrap, pipeline, PARTITIONS, options.streamThreads(), MODEL, Math.max(batch, 64), pipeline, pipeline, batch,
+        """.formatted(bootstrap, pipeline, PARTITIONS, properties(), MODEL, Math.max(batch, 64), pipeline, pipeline, batch,
         MAX_WAIT.toMillis());
+  }
+
+  private String properties() {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put("num.stream.threads", Integer.toString(options.streamThreads()));
+    all.putAll(new TreeMap<>(options.kafkaProperties()));
+    StringBuilder yaml = new StringBuilder();
+    all.forEach((k, v) -> yaml.append(yaml.isEmpty() ? "" : ", ").append('"').append(k).append("\": \"").append(v)
+        .append('"'));
+    return yaml.toString();
   }
 
   /** Records/s of the whole pipeline draining a backlog: from RUNNING to the last record's processedAt. */
@@ -164,7 +204,8 @@ public final class PipelineBenchmark {
   private Latency latency(String bootstrap, int batch, double rate) {
     String pipeline = "bench" + (++runs);
     String input = pipeline + ".raw";
-    int n = (int) Math.max(50, rate * options.latencyDuration().toSeconds());
+    int warmup = (int) (rate * options.latencyWarmup().toMillis() / 1000);
+    int n = warmup + (int) Math.max(50, rate * options.latencyDuration().toMillis() / 1000);
     List<String> texts = BenchTexts.make(n, false, 11);
     TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(new TopicAdmin.TopicSpec(input, PARTITIONS, (short) 1)),
         Duration.ofSeconds(30));
@@ -195,11 +236,17 @@ public final class PipelineBenchmark {
         }
       }, "bench-producer");
       producer.start();
-      long deadline = System.nanoTime() + options.latencyDuration().toNanos() + Duration.ofMinutes(2).toNanos();
-      while (visible.size() < n && System.nanoTime() < deadline) {
+      long deadline = System.nanoTime() + options.latencyWarmup().toNanos() + options.latencyDuration().toNanos()
+          + Duration.ofMinutes(2).toNanos();
+      int seen = 0;
+      while (seen < n && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
           long received = System.currentTimeMillis();
           EnrichedText e = enriched(record);
+          seen++;
+          if (Integer.parseInt(e.getId().substring(1)) < warmup) {
+            continue;
+          }
           long created = e.getSource().getTimestamp().toEpochMilli();
           processing.add((double) (e.getProcessedAt().toEpochMilli() - created));
           visible.add((double) (received - created));
@@ -207,14 +254,14 @@ public final class PipelineBenchmark {
         }
       }
       producer.join();
-      if (failed.get() || visible.size() < n) {
-        throw new IllegalStateException("latency run produced " + visible.size() + " of " + n);
+      if (failed.get() || seen < n) {
+        throw new IllegalStateException("latency run produced " + seen + " of " + n);
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    return new Latency(batch, rate, n, percentile(processing, 50), percentile(processing, 99), percentile(visible, 50),
+    return new Latency(batch, rate, n - warmup, percentile(processing, 50), percentile(processing, 99), percentile(visible, 50),
         percentile(visible, 99), percentile(inference, 50));
   }
 

@@ -9,7 +9,9 @@ import dev.lexstream.bench.PipelineBenchmark.Throughput;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,6 +42,16 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Option(names = "--latency-seconds", defaultValue = "15", description = "Length of the latency run (default ${DEFAULT-VALUE}).")
   int latencySeconds;
 
+  @Option(names = "--latency-warmup", defaultValue = "3",
+      description = "Seconds of the same offered load before the latency run starts counting: JIT compilation and the "
+          + "first commits of a fresh instance are not what the run measures (default ${DEFAULT-VALUE}).")
+  int latencyWarmup;
+
+  @Option(names = "--property", paramLabel = "KEY=VALUE",
+      description = "Kafka Streams/client property for the pipelines (kafka.properties), e.g. commit.interval.ms=200; "
+          + "repeatable.")
+  Map<String, String> properties = new LinkedHashMap<>();
+
   @Option(names = "--stream-threads", defaultValue = "1",
       description = "Kafka Streams threads of the pipeline; with more than one, concurrent flushes share device batches "
           + "(default ${DEFAULT-VALUE}).")
@@ -53,6 +65,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
     if (!batches.contains(1) || batches.stream().anyMatch(b -> b < 1)) {
       throw new ParameterException(spec.commandLine(), "--batches: positive sizes including 1, got " + batches);
     }
+    if (latencyWarmup < 0) {
+      throw new ParameterException(spec.commandLine(), "--latency-warmup: must be >= 0, got " + latencyWarmup);
+    }
     if (streamThreads < 1) {
       throw new ParameterException(spec.commandLine(), "--stream-threads: must be >= 1, got " + streamThreads);
     }
@@ -62,7 +77,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Report report = new PipelineBenchmark(new PipelineBenchmark.Options(shortRecords, longRecords, batches,
-        latencyBatch, Duration.ofSeconds(latencySeconds), streamThreads, Lexstream.defaultWorkDir().resolve("bench")),
+        latencyBatch, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(latencyWarmup), streamThreads, properties,
+        Lexstream.defaultWorkDir().resolve("bench")),
         err).run();
     print(report, out);
     if (plots != null) {
@@ -88,8 +104,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
     out.printf("pipeline / raw model, short texts, batch %d: %.2f   (target >= 0.85)%n", gainBatch,
         report.get("short", gainBatch).pipelinePerSecond() / report.get("short", gainBatch).rawPerSecond());
     Latency l = report.latency();
-    out.printf("%nlatency, short texts, batch %d, offered %.0f rec/s (50%% of capacity), %d records:%n", l.batch(),
-        l.offeredPerSecond(), l.records());
+    out.printf("%nlatency, short texts, batch %d, offered %.0f rec/s (50%% of capacity), %d records after %d s of "
+        + "warm-up:%n", l.batch(), l.offeredPerSecond(), l.records(), latencyWarmup);
     out.printf("  processing (input timestamp -> enriched record built): p50 %.0f ms, p99 %.0f ms%n",
         l.p50Processing(), l.p99Processing());
     out.printf("  visible to a read_committed consumer:                 p50 %.0f ms, p99 %.0f ms%n",

@@ -267,7 +267,12 @@ final class ConfigValidator {
                         + "' is not positive; allowed: a duration > 0 (e.g. 50ms)");
             }
         }
-        return new BatchingSettings(maxRecords, maxTokens, maxWait);
+        int inFlight = b.inFlight() == null ? BatchingSettings.DEFAULT_IN_FLIGHT : b.inFlight();
+        if (inFlight < 1 || inFlight > BatchingSettings.MAX_IN_FLIGHT) {
+            throw new ConfigException(path + ".inFlight", inFlight + " is out of range; allowed: 1.."
+                    + BatchingSettings.MAX_IN_FLIGHT);
+        }
+        return new BatchingSettings(maxRecords, maxTokens, maxWait, inFlight);
     }
 
     private static List<ClassifyTask> classify(List<RawConfig.Classify> raw, String path,

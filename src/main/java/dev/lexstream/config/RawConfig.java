@@ -57,7 +57,7 @@ final class RawConfig {
                       Integer maxInputTokens) {
     }
 
-    record Batching(Integer maxRecords, Integer maxTokens, String maxWait) {
+    record Batching(Integer maxRecords, Integer maxTokens, String maxWait, Integer inFlight) {
     }
 
     record Classify(String name, String model, LinkedHashMap<String, String> labels,

@@ -93,8 +93,9 @@ public final class PipelineTopology {
       topology.addProcessor(batch, () -> new BatchingProcessor<>(store, policy, new PendingTextCodec(),
           enricher::countTokens, new EnrichBatch(p.name(), enricher, output, quarantine, deadLetters), control,
           (trigger, records, tokens) -> metrics.batchFlushed(p.name(), trigger, records, tokens)), decode);
+      // cached: a record flushed within one commit interval costs one changelog tombstone, not a put and a delete
       topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),
-          Serdes.Bytes(), Serdes.ByteArray()), batch);
+          Serdes.Bytes(), Serdes.ByteArray()).withCachingEnabled(), batch);
       topology.addSink(output, p.output(), keys, values, partitioner, batch);
       topology.addSink(quarantine, p.quarantine(), keys, values, partitioner, batch);
       topology.addSink(deadLetters, p.deadLetter(), keys, values, partitioner, decode, batch);
@@ -114,7 +115,7 @@ public final class PipelineTopology {
   }
 
   private static BatchPolicy policy(BatchingSettings batching) {
-    return new BatchPolicy(batching.maxRecords(), batching.maxTokens(), batching.maxWait());
+    return new BatchPolicy(batching.maxRecords(), batching.maxTokens(), batching.maxWait(), batching.inFlight());
   }
 
   private static Enricher enricher(PipelineSettings pipeline, String path, Map<String, InferenceExecutor> models,

@@ -1,6 +1,7 @@
 package dev.lexstream.batching;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -11,6 +12,9 @@ import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import java.util.concurrent.CountDownLatch;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,7 +37,7 @@ class BatchingProcessorTest {
 
   private final List<List<String>> batches = new ArrayList<>();
   private final List<String> flushes = new ArrayList<>();
-  private final BatchingControl control = new BatchingControl();
+  private BatchingControl control = BatchingControl.inline();
   private MockProcessorContext<byte[], Object> context;
   private KeyValueStore<Bytes, byte[]> store;
   private long offset;
@@ -49,15 +53,29 @@ class BatchingProcessorTest {
   }
 
   private BatchingProcessor<String> processor(int maxRecords, int maxTokens, Duration maxWait) {
-    BatchingProcessor<String> processor = new BatchingProcessor<>(STORE, new BatchPolicy(maxRecords, maxTokens, maxWait),
+    return processor(maxRecords, maxTokens, maxWait, batch -> { });
+  }
+
+  /** @param before runs first in the handler (on the control's runner thread): to hold or fail a batch */
+  private BatchingProcessor<String> processor(int maxRecords, int maxTokens, Duration maxWait,
+      java.util.function.Consumer<List<String>> before) {
+    BatchingProcessor<String> processor = new BatchingProcessor<>(STORE, new BatchPolicy(maxRecords, maxTokens, maxWait, 2),
         CODEC, String::length, batch -> {
-          batches.add(List.copyOf(batch));
+          before.accept(batch);
+          synchronized (batches) {
+            batches.add(List.copyOf(batch));
+          }
           return batch.stream()
               .map(v -> new BatchingProcessor.Forward("sink", new Record<byte[], Object>(null, "out:" + v, 0L)))
               .toList();
         }, control, (trigger, records, tokens) -> flushes.add(trigger + ":" + records + ":" + tokens));
     processor.init(context);
     return processor;
+  }
+
+  @AfterEach
+  void closeControl() {
+    control.close();
   }
 
   private void send(BatchingProcessor<String> processor, String value) {
@@ -176,8 +194,8 @@ class BatchingProcessorTest {
   }
 
   @Test
-  void punctuatesAtAQuarterOfMaxWait() {
-    assertThat(BatchingProcessor.tick(Duration.ofMillis(50))).isEqualTo(Duration.ofMillis(12));
+  void punctuatesAtATenthOfMaxWait() {
+    assertThat(BatchingProcessor.tick(Duration.ofMillis(50))).isEqualTo(Duration.ofMillis(5));
     assertThat(BatchingProcessor.tick(Duration.ofMillis(2))).isEqualTo(Duration.ofMillis(1));
     assertThat(BatchingProcessor.tick(Duration.ofMinutes(1))).isEqualTo(Duration.ofSeconds(1));
   }
@@ -195,5 +213,97 @@ class BatchingProcessorTest {
     control.drain();
     tick(1);                         // drained at once
     assertThat(flushes).containsExactly("records:3:4", "tokens:1:4", "wait:1:7", "drain:1:1");
+  }
+
+  @Test
+  void forwardsInFlushOrderWhenALaterBatchFinishesFirst() throws Exception {
+    control = BatchingControl.concurrent();
+    CountDownLatch release = new CountDownLatch(1);
+    BatchingProcessor<String> processor = processor(2, 1000, Duration.ofSeconds(10), batch -> {
+      if (batch.contains("a")) {
+        await(release);
+      }
+    });
+    send(processor, "a");
+    send(processor, "b");            // batch [a, b] runs and is held
+    send(processor, "c");
+    send(processor, "d");            // batch [c, d] runs and finishes
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> {
+      synchronized (batches) {
+        return batches.contains(List.of("c", "d"));
+      }
+    });
+    tick(1);
+    assertThat(forwarded()).as("nothing may overtake the held batch").isEmpty();
+    assertThat(stored()).isEqualTo(4);
+    assertThat(control.buffered()).isEqualTo(4);
+    release.countDown();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      tick(1);
+      assertThat(forwarded()).containsExactly("out:a", "out:b", "out:c", "out:d");
+    });
+    assertThat(stored()).isZero();
+    assertThat(control.buffered()).isZero();
+  }
+
+  @Test
+  void waitsForTheOldestBatchWhenMoreThanInFlightAreRunning() {
+    control = BatchingControl.concurrent();
+    BatchingProcessor<String> processor = processor(1, 1000, Duration.ofSeconds(10), batch -> {
+      if (batch.contains("a")) {
+        sleep(200);
+      }
+    });
+    send(processor, "a");
+    send(processor, "b");            // two in flight: the policy's limit
+    assertThat(processor.inFlight()).isBetween(0, 2);
+    send(processor, "c");            // a third: the task waits until [a] is done and forwards it
+    assertThat(forwarded()).startsWith("out:a");
+    assertThat(processor.inFlight()).isLessThanOrEqualTo(2);
+  }
+
+  @Test
+  void closeLeavesRecordsOfRunningBatchesInTheStore() {
+    control = BatchingControl.concurrent();
+    CountDownLatch release = new CountDownLatch(1);
+    BatchingProcessor<String> processor = processor(2, 1000, Duration.ofSeconds(10), batch -> await(release));
+    send(processor, "a");
+    send(processor, "b");
+    send(processor, "c");
+    processor.close();
+    release.countDown();
+    assertThat(forwarded()).isEmpty();
+    assertThat(stored()).isEqualTo(3);
+    assertThat(control.buffered()).isZero();
+  }
+
+  @Test
+  void rethrowsAFailedBatchOnTheStreamThreadAndKeepsItsRecords() {
+    control = BatchingControl.concurrent();
+    BatchingProcessor<String> processor = processor(2, 1000, Duration.ofSeconds(10), batch -> {
+      throw new IllegalStateException("device lost");
+    });
+    send(processor, "a");
+    send(processor, "b");
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+        assertThatThrownBy(() -> tick(1)).isInstanceOf(IllegalStateException.class).hasMessage("device lost"));
+    assertThat(forwarded()).isEmpty();
+    assertThat(stored()).isEqualTo(2);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

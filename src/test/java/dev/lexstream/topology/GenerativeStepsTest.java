@@ -99,7 +99,7 @@ class GenerativeStepsTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Files.createTempDirectory("generative-test").toString());
     try (InferenceExecutor executor = InferenceExecutor.start(minilm, 64, true);
         TopologyTestDriver driver = new TopologyTestDriver(PipelineTopology.build(CONFIG, Map.of("minilm", executor),
-            new AvroCodec(Format.SINGLE_OBJECT), new BatchingControl(), Map.of("news", steps)), props)) {
+            new AvroCodec(Format.SINGLE_OBJECT), BatchingControl.inline(), Map.of("news", steps)), props)) {
       TestInputTopic<byte[], byte[]> in = driver.createInputTopic("news.raw", new ByteArraySerializer(),
           new ByteArraySerializer());
       TestOutputTopic<byte[], byte[]> out = driver.createOutputTopic("news.enriched", new ByteArrayDeserializer(),

@@ -100,7 +100,7 @@ class ModelKindsTopologyTest {
   }
 
   private static org.apache.kafka.streams.Topology build(LexstreamConfig config, Map<String, InferenceExecutor> models) {
-    return PipelineTopology.build(config, models, new AvroCodec(Format.SINGLE_OBJECT), new BatchingControl(), Map.of());
+    return PipelineTopology.build(config, models, new AvroCodec(Format.SINGLE_OBJECT), BatchingControl.inline(), Map.of());
   }
 
   @Test

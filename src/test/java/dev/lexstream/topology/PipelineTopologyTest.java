@@ -91,7 +91,7 @@ class PipelineTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver = new TopologyTestDriver(PipelineTopology.build(CONFIG, executors, new AvroCodec(Format.SINGLE_OBJECT),
-        new BatchingControl(), Map.of()), props);
+        BatchingControl.inline(), Map.of()), props);
     input = driver.createInputTopic("news.raw", new ByteArraySerializer(), new ByteArraySerializer());
     enriched = driver.createOutputTopic("news.enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     deadLetters = driver.createOutputTopic("news.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
