@@ -42,7 +42,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
   @Option(names = "--latency-seconds", defaultValue = "15", description = "Length of the latency run (default ${DEFAULT-VALUE}).")
   int latencySeconds;
 
-  @Option(names = "--latency-warmup", defaultValue = "3",
+  @Option(names = "--latency-warmup", defaultValue = "5",
       description = "Seconds of the same offered load before the latency run starts counting: JIT compilation and the "
           + "first commits of a fresh instance are not what the run measures (default ${DEFAULT-VALUE}).")
   int latencyWarmup;
