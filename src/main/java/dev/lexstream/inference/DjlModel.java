@@ -69,9 +69,9 @@ final class DjlModel implements AutoCloseable {
      * spinning every operator pays a thread wake-up. Calls alternating between 1 and 8 texts ran
      * 448 / 1052 without spinning, 290 / 683 with ONNX Runtime's default spinning (its threads keep
      * spinning after the pass and take the cores from the split batch that follows), and 457 /
-     * 1109 spinning only during a pass. Paced at one text per 5 ms, the process spent 5.5 / 2.4,
-     * 7.9 / 6.8 and 5.6 / 3.2 CPU-ms per call (narrow predictor: 4.6 / 2.0): idle spinning is
-     * CPU that Kafka Streams threads need.
+     * 1109 spinning only during a pass (no wide session: 426 / 1152). Paced at one text per 5 ms,
+     * the process spent 5.5-6.0 / 2.3-2.4, 7.8-8.0 / 6.5-7.1 and 5.5-5.7 / 3.1-3.3 CPU-ms per call
+     * (no wide session: 4.5-4.7 / 2.0): idle spinning is CPU that Kafka Streams threads need.
      */
     private static final Map<String, String> WIDE_SPINNING = Map.of(
             "session.intra_op.allow_spinning", "1",
