@@ -2,11 +2,15 @@
 package dev.lexstream.inference;
 
 import ai.djl.Device;
+import ai.djl.Model;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.NoBatchifyTranslator;
+import ai.djl.translate.TranslateException;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -24,6 +29,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The part every BERT-style model shares, whatever it outputs: resolving the files, choosing the
@@ -40,12 +46,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * </ul>
  *
  * The probes double as the warm-up, so the first real batch pays no start-up cost.
+ *
+ * <p>Two ways to use the cores on the CPU: narrow predictors (few intra-op threads each) over
+ * which a batch is split and run in parallel, which wins from about 8 texts on (one padded pass
+ * per core, no thread hand-offs inside a pass), and one session whose pass uses every core, which
+ * wins for batches too small to split. With ONNX Runtime both exist at once when {@link
+ * DjlTextEmbedder.Options#wideThreads()} asks for it: a second, "wide" session of the same model
+ * runs every batch that is not split. PyTorch has no wide path: libtorch's intra-op thread count is
+ * per process (the first model sets it), so a second model cannot have more threads than the
+ * first. On a GPU the device does the work whatever the CPU threads, so there is none either.
  */
 final class DjlModel implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(DjlModel.class);
     /** A batch is split over the predictors only when each part gets at least this many texts. */
     static final int MIN_PART = 4;
+    /**
+     * The wide session's threads spin while a pass runs and stop spinning as soon as it returns
+     * ({@code session.force_spinning_stop}). Measured on the shared 2-core machine (texts/s, best
+     * of 3 rounds of 1 s; MiniLM fp32 / int8): at batch 1 of short texts, never spinning ran 302 /
+     * 613, spinning 373 / 875, spinning only during a pass 387 / 796 (the peer 366 / 799): without
+     * spinning every operator pays a thread wake-up. Calls alternating between 1 and 8 texts ran
+     * 448 / 1052 without spinning, 290 / 683 with ONNX Runtime's default spinning (its threads keep
+     * spinning after the pass and take the cores from the split batch that follows), and 457 /
+     * 1109 spinning only during a pass (no wide session: 426 / 1152). Paced at one text per 5 ms,
+     * the process spent 5.5-6.0 / 2.3-2.4, 7.8-8.0 / 6.5-7.1 and 5.5-5.7 / 3.1-3.3 CPU-ms per call
+     * (no wide session: 4.5-4.7 / 2.0): idle spinning is CPU that Kafka Streams threads need.
+     */
+    private static final Map<String, String> WIDE_SPINNING = Map.of(
+            "session.intra_op.allow_spinning", "1",
+            "session.force_spinning_stop", "1");
     private static final AtomicInteger POOLS = new AtomicInteger();
 
     static {
@@ -59,15 +89,31 @@ final class DjlModel implements AutoCloseable {
     private final BlockingQueue<Predictor<TokenBatch, float[][]>> predictors;
     private final int predictorCount;
     private final ExecutorService parts; // null with one predictor
+    private final Model wideModel; // null without a wide session
+    private final OrtSession.SessionOptions wideOptions; // the wide session's, closed with it
+    private final BlockingQueue<Predictor<TokenBatch, float[][]>> wide; // its one predictor while idle; null without
+    private final int wideThreads;
+    private final AtomicLong wideRuns = new AtomicLong();
     private int outputWidth;
     private volatile boolean closed;
 
     private DjlModel(ResolvedModel model, Device device, HuggingFaceTokenizer tokenizer,
-                     ZooModel<TokenBatch, float[][]> zooModel, int predictorCount) {
+                     ZooModel<TokenBatch, float[][]> zooModel, int predictorCount,
+                     Model wideModel, OrtSession.SessionOptions wideOptions, int wideThreads) {
         this.model = model;
         this.device = device;
         this.tokenizer = tokenizer;
         this.zooModel = zooModel;
+        this.wideModel = wideModel;
+        this.wideOptions = wideOptions;
+        if (wideModel != null) {
+            this.wide = new ArrayBlockingQueue<>(1);
+            this.wide.add(wideModel.newPredictor(zooModel.getTranslator()));
+            this.wideThreads = wideThreads;
+        } else {
+            this.wide = null;
+            this.wideThreads = 0;
+        }
         this.predictors = new ArrayBlockingQueue<>(predictorCount);
         this.predictorCount = predictorCount;
         for (int i = 0; i < predictorCount; i++) {
@@ -116,6 +162,8 @@ final class DjlModel implements AutoCloseable {
         }
         HuggingFaceTokenizer tokenizer = null;
         ZooModel<TokenBatch, float[][]> zooModel = null;
+        Model wideModel = null;
+        OrtSession.SessionOptions wideOptions = null;
         DjlModel loaded = null;
         try {
             tokenizer = HuggingFaceTokenizer.builder()
@@ -143,18 +191,36 @@ final class DjlModel implements AutoCloseable {
                 criteria.optOption("mapLocation", "true"); // weights saved on one device load on another
             }
             zooModel = criteria.build().loadModel();
-            loaded = new DjlModel(resolved, device, tokenizer, zooModel, options.predictors());
+            boolean withWide = format == WeightsFormat.ONNX && Device.Type.CPU.equals(device.getDeviceType())
+                    && options.predictors() > 1 && options.wideThreads() > options.intraOpThreads();
+            if (withWide) {
+                wideOptions = wideSessionOptions(options.wideThreads());
+                wideModel = Model.newInstance(resolved.id() + " (wide)", device, format.engine());
+                // Model.load, not Criteria: DJL hands a SessionOptions object only from the load
+                // options map to ONNX Runtime (Criteria.optArgument goes to the translator factory)
+                wideModel.load(weights.getParent(), stem(weights, format), Map.of("sessionOptions", wideOptions));
+            }
+            loaded = new DjlModel(resolved, device, tokenizer, zooModel, options.predictors(),
+                    wideModel, wideOptions, options.wideThreads());
             loaded.probe(source, vocab);
-            LOG.info("Loaded {} ({}; {}, {}) on {}: {} {}, max {} tokens, {} threads, {} predictor(s)",
+            LOG.info("Loaded {} ({}; {}, {}) on {}: {} {}, max {} tokens, {} threads, {} predictor(s), {}",
                     resolved.id(), resolved.version(), format.engine(), descriptor.kind(), device,
                     descriptor.isClassification() ? "labels" : "dim",
                     descriptor.isClassification() ? descriptor.labels() : loaded.outputWidth,
-                    resolved.maxTokens(), options.intraOpThreads(), options.predictors());
+                    resolved.maxTokens(), options.intraOpThreads(), options.predictors(),
+                    withWide ? "wide session of " + options.wideThreads() + " threads for batches under "
+                            + 2 * MIN_PART + " texts" : "no wide session");
             return loaded;
         } catch (Exception e) {
             if (loaded != null) {
                 loaded.close();
             } else {
+                if (wideModel != null) {
+                    wideModel.close();
+                }
+                if (wideOptions != null) {
+                    wideOptions.close();
+                }
                 if (zooModel != null) {
                     zooModel.close();
                 }
@@ -166,6 +232,22 @@ final class DjlModel implements AutoCloseable {
                 throw ie;
             }
             throw new InferenceException("cannot load model " + source + " on " + device + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** All {@code threads} on one pass, inter-op 1 like the narrow sessions, spinning as {@link #WIDE_SPINNING} says. */
+    private static OrtSession.SessionOptions wideSessionOptions(int threads) throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        try {
+            o.setIntraOpNumThreads(threads);
+            o.setInterOpNumThreads(1);
+            for (Map.Entry<String, String> e : WIDE_SPINNING.entrySet()) {
+                o.addConfigEntry(e.getKey(), e.getValue());
+            }
+            return o;
+        } catch (OrtException | RuntimeException e) {
+            o.close();
+            throw e;
         }
     }
 
@@ -207,6 +289,10 @@ final class DjlModel implements AutoCloseable {
         if (d.isClassification() && outputWidth != d.labels().size()) {
             throw new InferenceException("model " + source + " outputs " + outputWidth + " logits but its "
                     + "model.properties names " + d.labels().size() + " labels " + d.labels(), null);
+        }
+        if (wide != null) { // the same file, so it passes too; this is its warm-up
+            runWide(TokenBatch.repeat(vocab.maxId(), Math.max(2, model.maxTokens())));
+            wideRuns.set(0);
         }
     }
 
@@ -281,11 +367,23 @@ final class DjlModel implements AutoCloseable {
         return outputWidth;
     }
 
+    /** Intra-op threads of the wide session; 0 without one. */
+    int wideThreads() {
+        return wideThreads;
+    }
+
+    /** How many batches ran on the wide session since load. */
+    long wideRuns() {
+        return wideRuns.get();
+    }
+
     /**
      * Tokenizes and runs the texts. With several predictors and a batch of at least {@value
      * #MIN_PART} texts per predictor, the batch is sorted by length and cut into one part per
      * predictor, run at the same time (the caller's thread runs the first): with one intra-op
      * thread per predictor this uses every core on one batch, and sorting cuts the padding.
+     * A batch that is not split runs on the wide session when there is one and it is free (a
+     * concurrent caller that finds it busy takes a narrow predictor: the cores are busy then).
      */
     float[][] predict(List<String> texts) {
         if (texts.isEmpty()) {
@@ -297,7 +395,7 @@ final class DjlModel implements AutoCloseable {
         TokenBatch batch = TokenBatch.encode(tokenizer, texts);
         int n = Math.min(predictorCount, texts.size() / MIN_PART);
         if (n <= 1 || parts == null) {
-            return run(batch);
+            return runUnsplit(batch);
         }
         Integer[] order = new Integer[texts.size()];
         for (int i = 0; i < order.length; i++) {
@@ -342,14 +440,67 @@ final class DjlModel implements AutoCloseable {
         }
     }
 
+    /** The whole batch in one pass on the wide session ({@code wide}) or a narrow predictor, for tests. */
+    float[][] predictUnsplit(List<String> texts, boolean wide) {
+        TokenBatch batch = TokenBatch.encode(tokenizer, texts);
+        return wide ? runWide(batch) : run(batch);
+    }
+
+    private float[][] runUnsplit(TokenBatch batch) {
+        if (wide == null) {
+            return run(batch);
+        }
+        if (closed) {
+            throw new IllegalStateException("model " + model.id() + " is closed");
+        }
+        Predictor<TokenBatch, float[][]> predictor = wide.poll();
+        if (predictor == null) {
+            return run(batch);
+        }
+        try {
+            wideRuns.incrementAndGet();
+            return forward(predictor, batch);
+        } finally {
+            wide.add(predictor);
+        }
+    }
+
+    private float[][] runWide(TokenBatch batch) {
+        if (wide == null) {
+            throw new IllegalStateException("model " + model.id() + " has no wide session");
+        }
+        if (closed) {
+            throw new IllegalStateException("model " + model.id() + " is closed");
+        }
+        Predictor<TokenBatch, float[][]> predictor;
+        try {
+            predictor = wide.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InferenceException("interrupted while waiting for the wide predictor", e);
+        }
+        try {
+            wideRuns.incrementAndGet();
+            return forward(predictor, batch);
+        } finally {
+            wide.add(predictor);
+        }
+    }
+
     private float[][] run(TokenBatch batch) {
         Predictor<TokenBatch, float[][]> predictor = borrow();
         try {
-            return predictor.predict(batch);
-        } catch (Exception e) {
-            throw new InferenceException("inference failed with " + model.id() + ": " + e.getMessage(), e);
+            return forward(predictor, batch);
         } finally {
             predictors.add(predictor);
+        }
+    }
+
+    private float[][] forward(Predictor<TokenBatch, float[][]> predictor, TokenBatch batch) {
+        try {
+            return predictor.predict(batch);
+        } catch (TranslateException | RuntimeException e) {
+            throw new InferenceException("inference failed with " + model.id() + ": " + e.getMessage(), e);
         }
     }
 
@@ -384,6 +535,13 @@ final class DjlModel implements AutoCloseable {
         List<Predictor<TokenBatch, float[][]>> idle = new ArrayList<>();
         predictors.drainTo(idle);
         idle.forEach(Predictor::close);
+        if (wide != null) {
+            List<Predictor<TokenBatch, float[][]>> idleWide = new ArrayList<>();
+            wide.drainTo(idleWide);
+            idleWide.forEach(Predictor::close);
+            wideModel.close();
+            wideOptions.close(); // DJL closes only the options it created itself
+        }
         zooModel.close();
         tokenizer.close();
     }

@@ -36,6 +36,10 @@ public final class DjlTextClassifier implements TextClassifier {
                 DjlModel.load(source, device, workDir, options, ModelDescriptor.TEXT_CLASSIFICATION));
     }
 
+    DjlModel model() {
+        return model;
+    }
+
     @Override
     public String modelId() {
         return model.resolved().id();

@@ -12,8 +12,9 @@ import java.util.List;
  *
  * <p>Thread safety: a DJL predictor must not be shared between threads, so the embedder keeps a
  * small fixed pool of predictors over the one model and a caller borrows one per call, waiting when
- * all are busy. The default pool size is 1 because each forward pass already uses all intra-op
- * threads; more predictors only pay off with fewer threads each, or on a GPU.
+ * all are busy. By default the cores are shared out among narrow predictors, over which a batch is
+ * split, and a wide session with every core runs the batches too small to split (see {@link
+ * Options}).
  *
  * <p>Batching: padding never changes a vector (it is masked out of the pooling), so fp32 results
  * do not depend on batch composition. Dynamically quantized (int8) models are different: ONNX
@@ -27,33 +28,51 @@ public final class DjlTextEmbedder implements TextEmbedder {
      *     decided by the first PyTorch model); set explicitly because ONNX Runtime's own default left
      *     all but one core idle here
      * @param predictors how many forward passes may run at the same time
+     * @param wideThreads intra-op threads of a second, "wide" ONNX Runtime session of the same model
+     *     that runs the batches too small to split over the predictors (fewer than twice {@value
+     *     DjlModel#MIN_PART} texts), so that a batch of 1 gets every core instead of one; 0 for
+     *     none. Only used on the CPU with ONNX Runtime, more than one predictor and more
+     *     threads than {@code intraOpThreads}; it costs a second copy of the weights in memory (see
+     *     docs/models.md)
      */
-    public record Options(int intraOpThreads, int predictors) {
+    public record Options(int intraOpThreads, int predictors, int wideThreads) {
         public Options {
-            if (intraOpThreads < 1 || predictors < 1) {
-                throw new IllegalArgumentException(
-                        "intraOpThreads and predictors must be >= 1, got " + intraOpThreads + ", " + predictors);
+            if (intraOpThreads < 1 || predictors < 1 || wideThreads < 0) {
+                throw new IllegalArgumentException("intraOpThreads and predictors must be >= 1 and wideThreads >= 0, got "
+                        + intraOpThreads + ", " + predictors + ", " + wideThreads);
             }
+        }
+
+        /** These threads and predictors, without a wide session. */
+        public Options(int intraOpThreads, int predictors) {
+            this(intraOpThreads, predictors, 0);
         }
 
         /** Property overriding the default intra-op thread count. */
         public static final String THREADS_PROPERTY = "lexstream.inference.threads";
+        /** Property overriding the default wide-session thread count ({@code 0} turns the wide session off). */
+        public static final String WIDE_THREADS_PROPERTY = "lexstream.inference.wide-threads";
 
         /**
          * Half the cores per forward pass (at least 1), or {@code -Dlexstream.inference.threads},
-         * and as many predictors as fit the cores.
+         * as many predictors as fit the cores, and a wide session with every core for batches too
+         * small to split (or {@code -Dlexstream.inference.wide-threads}).
          * Half, because the runtimes' intra-op pools spin while they wait: on the shared 2-core
          * machine, MiniLM at batch 1 and 8 ran at 217 and 231 texts/s with 1 thread but 108 and 141
          * with 2 (best of 8 interleaved rounds), and the process has Kafka Streams threads,
-         * tokenization and pooling to run too. On a dedicated machine, raise it.
+         * tokenization and pooling to run too. On a dedicated machine, raise it. The wide session
+         * can have every core because its threads stop spinning when a pass ends (see DjlModel).
          */
         public static Options defaults() {
-            String threads = System.getProperty(THREADS_PROPERTY);
-            int n = threads == null || threads.isBlank()
-                    ? Math.max(1, Runtime.getRuntime().availableProcessors() / 2)
-                    : Integer.parseInt(threads.strip());
+            int cores = Runtime.getRuntime().availableProcessors();
+            int n = intProperty(THREADS_PROPERTY, Math.max(1, cores / 2));
             // as many predictors as fit the cores, so that concurrent callers (stream threads) overlap
-            return new Options(n, Math.max(1, Runtime.getRuntime().availableProcessors() / n));
+            return new Options(n, Math.max(1, cores / n), intProperty(WIDE_THREADS_PROPERTY, cores > 1 ? cores : 0));
+        }
+
+        private static int intProperty(String name, int otherwise) {
+            String value = System.getProperty(name);
+            return value == null || value.isBlank() ? otherwise : Integer.parseInt(value.strip());
         }
     }
 
@@ -75,6 +94,10 @@ public final class DjlTextEmbedder implements TextEmbedder {
      */
     public static TextEmbedder load(ModelSource source, DeviceSpec device, Path workDir, Options options) {
         return new DjlTextEmbedder(DjlModel.load(source, device, workDir, options, ModelDescriptor.TEXT_EMBEDDING));
+    }
+
+    DjlModel model() {
+        return model;
     }
 
     @Override

@@ -28,8 +28,9 @@ import org.junit.jupiter.api.Test;
  *
  * The table is printed and written to {@code target/bench/models.md}.
  *
- * Engines: Lexstream's DJL ONNX Runtime fp32 and int8 (the builtins) with the default threads
- * (half the cores) and with all cores on one forward pass, DJL PyTorch on the
+ * Engines: Lexstream's DJL ONNX Runtime fp32 and int8 (the builtins) with the default options
+ * (narrow predictors for split batches, the wide all-cores session for batches too small to
+ * split) and without the wide session (what the wide session adds), DJL PyTorch on the
  * TorchScript conversion (when tools/minilm_to_torchscript.py has produced it), langchain4j fp32
  * and int8. Each cell runs every engine in turn, {@code rounds} times, and keeps each engine's
  * best round, so a noisy neighbour on the machine penalizes every engine alike. Lexstream's
@@ -111,6 +112,7 @@ class ModelThroughputBench {
     void throughput() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("lexstream.bench"),
                 "model benchmark (~4 min): run with -Dlexstream.bench=true");
+        double loadAtStart = OS.getSystemLoadAverage();
         double seconds = Double.parseDouble(System.getProperty("lexstream.bench.seconds", "1"));
         int rounds = Integer.parseInt(System.getProperty("lexstream.bench.rounds", "4"));
         Path work = DjlTextEmbedderTest.workDir();
@@ -120,12 +122,12 @@ class ModelThroughputBench {
         engines.add(new Named("lexstream ORT fp32", ortFp32::embed, ortFp32));
         TextEmbedder ortInt8 = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(), work, options);
         engines.add(new Named("lexstream ORT int8", ortInt8::embed, ortInt8));
-        // the same runtime with every core on one text, as the peer's session does by default
-        var allCores = new DjlTextEmbedder.Options(Runtime.getRuntime().availableProcessors(), 1);
-        TextEmbedder ortFp32All = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2"), DeviceSpec.cpu(), work, allCores);
-        engines.add(new Named("lexstream ORT fp32 all cores", ortFp32All::embed, ortFp32All));
-        TextEmbedder ortInt8All = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(), work, allCores);
-        engines.add(new Named("lexstream ORT int8 all cores", ortInt8All::embed, ortInt8All));
+        // the defaults less the wide session: every batch on the narrow predictors
+        var narrow = new DjlTextEmbedder.Options(options.intraOpThreads(), options.predictors(), 0);
+        TextEmbedder ortFp32Narrow = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2"), DeviceSpec.cpu(), work, narrow);
+        engines.add(new Named("lexstream ORT fp32 no wide", ortFp32Narrow::embed, ortFp32Narrow));
+        TextEmbedder ortInt8Narrow = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(), work, narrow);
+        engines.add(new Named("lexstream ORT int8 no wide", ortInt8Narrow::embed, ortInt8Narrow));
         Path ts = TorchScriptParityTest.torchScriptDir();
         if (Files.isDirectory(ts)) {
             TextEmbedder pt = DjlTextEmbedder.load(ModelSource.parse(ts.toString()), DeviceSpec.cpu(), work, options);
@@ -166,15 +168,17 @@ class ModelThroughputBench {
         }
 
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%d cores, load average %.1f at the end; %.0f s x %d rounds per cell, best "
-                        + "round; short texts %.0f tokens, long %.0f tokens on average; cosine(lexstream fp32, langchain4j "
-                        + "fp32) >= %.6f%n%n", Runtime.getRuntime().availableProcessors(), OS.getSystemLoadAverage(), seconds,
-                rounds, tokens.get(false), tokens.get(true), minCos));
+        out.append(String.format(Locale.ROOT, "%d cores, load average %.1f at the start, %.1f at the end; %.0f s x %d "
+                        + "rounds per cell, best round; short texts %.0f tokens, long %.0f tokens on average; "
+                        + "cosine(lexstream fp32, langchain4j fp32) >= %.6f; lexstream defaults: %d intra-op thread(s) x %d "
+                        + "predictors, wide session of %d threads%n%n", Runtime.getRuntime().availableProcessors(),
+                loadAtStart, OS.getSystemLoadAverage(), seconds, rounds, tokens.get(false), tokens.get(true), minCos,
+                options.intraOpThreads(), options.predictors(), options.wideThreads()));
         for (boolean cpu : new boolean[] {false, true}) {
             out.append(cpu ? "\nTexts per CPU-second of the process (all threads):\n\n" : "Texts/s (wall clock):\n\n");
             out.append("| texts / batch |");
             engines.forEach(e -> out.append(' ').append(e.name()).append(" |"));
-            out.append(" ORT fp32 / l4j fp32 | ORT int8 / l4j int8 | fp32, best of ours / l4j | int8, best of ours / l4j |\n|---|");
+            out.append(" ORT fp32 / l4j fp32 | ORT int8 / l4j int8 | fp32 no wide / l4j | int8 no wide / l4j |\n|---|");
             engines.forEach(e -> out.append("---:|"));
             out.append("---:|---:|---:|---:|\n");
             table.forEach((cell, row) -> {
@@ -182,12 +186,12 @@ class ModelThroughputBench {
                 engines.forEach(e -> out.append(String.format(Locale.ROOT, " %.0f |", value(row.get(e.name()), cpu))));
                 double fp32 = value(row.get("lexstream ORT fp32"), cpu);
                 double int8 = value(row.get("lexstream ORT int8"), cpu);
-                double fp32All = value(row.get("lexstream ORT fp32 all cores"), cpu);
-                double int8All = value(row.get("lexstream ORT int8 all cores"), cpu);
+                double fp32Narrow = value(row.get("lexstream ORT fp32 no wide"), cpu);
+                double int8Narrow = value(row.get("lexstream ORT int8 no wide"), cpu);
                 double peerFp32 = value(row.get("langchain4j fp32"), cpu);
                 double peerInt8 = value(row.get("langchain4j int8"), cpu);
                 out.append(String.format(Locale.ROOT, " %.2f | %.2f | %.2f | %.2f |%n", fp32 / peerFp32, int8 / peerInt8,
-                        Math.max(fp32, fp32All) / peerFp32, Math.max(int8, int8All) / peerInt8));
+                        fp32Narrow / peerFp32, int8Narrow / peerInt8));
             });
         }
         System.out.println("BENCH RESULT\n" + out);
