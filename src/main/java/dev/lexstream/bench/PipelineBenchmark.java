@@ -2,6 +2,7 @@ package dev.lexstream.bench;
 
 import dev.lexstream.app.Lexstream;
 import dev.lexstream.avro.EnrichedText;
+import dev.lexstream.config.BatchingSettings;
 import dev.lexstream.config.ConfigLoader;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.inference.DeviceSpec;
@@ -138,6 +139,11 @@ public final class PipelineBenchmark {
     return texts.size() / ((System.nanoTime() - start) / 1e9);
   }
 
+  /**
+   * The model's {@code maxBatch} is the batch size too, so that a device batch never holds more
+   * texts than the raw model's batches it is compared with; at batch 1 one batch per task is in
+   * flight, so the per-record pipeline really runs the model one record at a time.
+   */
   private String config(String pipeline, String bootstrap, int batch) {
     return """
         kafka:
@@ -150,7 +156,7 @@ public final class PipelineBenchmark {
         pipelines:
           - name: %s
             input: %s.raw
-            batching: {maxRecords: %d, maxTokens: 100000000, maxWait: %dms}
+            batching: {maxRecords: %d, maxTokens: 100000000, maxWait: %dms, inFlight: %d}
             classify:
               - name: topic
                 model: minilm
@@ -159,8 +165,8 @@ public final class PipelineBenchmark {
                   Sports: Sports news about games, teams, players, matches and championships
                   Business: Business news about companies, stocks, markets, the economy and earnings
                   Sci/Tech: Technology and science news about computers, software, the internet, space and research
-        """.formatted(bootstrap, pipeline, PARTITIONS, properties(), MODEL, Math.max(batch, 64), pipeline, pipeline, batch,
-        MAX_WAIT.toMillis());
+        """.formatted(bootstrap, pipeline, PARTITIONS, properties(), MODEL, batch, pipeline, pipeline, batch,
+        MAX_WAIT.toMillis(), batch == 1 ? 1 : BatchingSettings.DEFAULT_IN_FLIGHT);
   }
 
   private String properties() {

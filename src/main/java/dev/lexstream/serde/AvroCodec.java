@@ -21,7 +21,6 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
-import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -29,8 +28,6 @@ import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -143,11 +140,11 @@ public final class AvroCodec {
     ByteArrayOutputStream out = new ByteArrayOutputStream(256);
     out.writeBytes(SINGLE_OBJECT_MAGIC);
     byte[] fingerprint = new byte[8];
-    ByteBuffer.wrap(fingerprint).order(ByteOrder.LITTLE_ENDIAN).putLong(SchemaNormalization.parsingFingerprint64(schema));
+    ByteBuffer.wrap(fingerprint).order(ByteOrder.LITTLE_ENDIAN).putLong(AvroDatums.fingerprint(schema));
     out.writeBytes(fingerprint);
     BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
     try {
-      new SpecificDatumWriter<SpecificRecord>(schema).write(record, encoder);
+      AvroDatums.writer(schema).write(record, encoder);
       encoder.flush();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -171,7 +168,7 @@ public final class AvroCodec {
    * @throws IOException when the fingerprint is unknown or the body does not match the schema
    */
   public static GenericRecord decodeSingleObject(byte[] bytes) throws IOException {
-    return read(bytes, new GenericDatumReader<>(writerSchema(bytes)));
+    return read(bytes, AvroDatums.genericReader(writerSchema(bytes)));
   }
 
   /** Decodes a single-object payload into a generated class, insisting on that record type. */
@@ -181,7 +178,7 @@ public final class AvroCodec {
     if (!writer.getFullName().equals(reader.getFullName())) {
       throw new IOException("Avro record is a " + writer.getFullName() + ", expected " + reader.getFullName());
     }
-    return read(bytes, new SpecificDatumReader<>(writer, reader));
+    return read(bytes, AvroDatums.<T>specificReader(writer, reader));
   }
 
   private static Schema writerSchema(byte[] bytes) throws IOException {

@@ -16,9 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
+import dev.lexstream.serde.AvroDatums;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericDatumReader;
-import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
@@ -26,8 +25,6 @@ import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
-import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -118,7 +115,7 @@ public final class RegistryCodec {
   /** A record value in the wire format; its schema is registered or looked up on first use. */
   public byte[] encode(String topic, SpecificRecord record) {
     Schema schema = record.getSchema();
-    return frame(schemaId(topic, false, schema), new SpecificDatumWriter<>(schema), record);
+    return frame(schemaId(topic, false, schema), AvroDatums.writer(schema), record);
   }
 
   /**
@@ -131,9 +128,9 @@ public final class RegistryCodec {
     }
     Optional<String> text = utf8(key);
     if (text.isPresent()) {
-      return frame(schemaId(topic, true, STRING_KEY), new GenericDatumWriter<>(STRING_KEY), text.get());
+      return frame(schemaId(topic, true, STRING_KEY), AvroDatums.genericWriter(STRING_KEY), text.get());
     }
-    return frame(schemaId(topic, true, BYTES_KEY), new GenericDatumWriter<>(BYTES_KEY), ByteBuffer.wrap(key));
+    return frame(schemaId(topic, true, BYTES_KEY), AvroDatums.genericWriter(BYTES_KEY), ByteBuffer.wrap(key));
   }
 
   /** The Confluent layout for a datum already resolved to a schema id. */
@@ -173,7 +170,7 @@ public final class RegistryCodec {
   public Object decode(byte[] bytes) throws IOException {
     int id = schemaId(bytes);
     Schema writer = writerSchema(id);
-    return read(bytes, id, new GenericDatumReader<>(writer));
+    return read(bytes, id, AvroDatums.genericReader(writer));
   }
 
   /**
@@ -195,7 +192,7 @@ public final class RegistryCodec {
       throw new IOException("schema id " + id + " (" + writer.getFullName() + ") cannot be read as "
           + reader.getFullName() + ": " + problem.get());
     }
-    return read(bytes, id, new SpecificDatumReader<>(writer, reader));
+    return read(bytes, id, AvroDatums.<T>specificReader(writer, reader));
   }
 
   private Schema writerSchema(int id) throws IOException {
