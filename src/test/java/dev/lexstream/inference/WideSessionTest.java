@@ -106,6 +106,26 @@ class WideSessionTest {
     }
 
     @Test
+    void aLargeBatchCutIntoMorePartsThanPredictorsGivesEachTextItsOwnVectorInOrder() {
+        DjlModel m = fp32.model();
+        List<String> texts = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) { // lengths from 1 word to a paragraph, unsorted
+            String base = TEXTS.get(i % TEXTS.size());
+            texts.add((i % 3 == 0 ? base + " " + base + " " + base : base) + " #" + i);
+        }
+        int predictors = 2;
+        assertThat(Math.min(DjlModel.PARTS_PER_PREDICTOR * predictors, texts.size() / DjlModel.PART_TEXTS))
+                .as("more parts than predictors").isGreaterThan(predictors);
+        long wide = m.wideRuns();
+        float[][] batched = fp32.embed(texts);
+        assertThat(m.wideRuns()).isEqualTo(wide);
+        for (int i = 0; i < texts.size(); i++) {
+            float[] alone = m.predictUnsplit(List.of(texts.get(i)), false)[0];
+            assertThat(cosine(batched[i], alone)).as("text %d", i).isGreaterThanOrEqualTo(0.99999);
+        }
+    }
+
+    @Test
     void concurrentSmallBatchesShareTheWideSessionSafely() throws Exception {
         DjlModel m = fp32.model();
         List<String> texts = TEXTS.subList(1, 4);
