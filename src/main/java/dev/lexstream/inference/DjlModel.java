@@ -63,8 +63,8 @@ final class DjlModel implements AutoCloseable {
     static final int MIN_PART = 4;
     /**
      * A large batch is cut into up to this many parts per predictor, of at least {@link #PART_TEXTS}
-     * texts each: each part is padded only to its own longest text (sorted by length), and the
-     * predictors take the parts as they free up. Two parts of 16 long texts padded 10% of the tokens
+     * texts each (see {@link #partCount}): each part is padded only to its own longest text (sorted
+     * by length), and the predictors take the parts as they free up. Two parts of 16 long texts padded 10% of the tokens
      * in the model benchmark, four of 8 about 4%; at 8 texts a part still runs as fast per text.
      */
     static final int PARTS_PER_PREDICTOR = 2;
@@ -406,7 +406,7 @@ final class DjlModel implements AutoCloseable {
         if (workers <= 1 || parts == null) {
             return runUnsplit(batch);
         }
-        int n = Math.max(workers, Math.min(PARTS_PER_PREDICTOR * predictorCount, texts.size() / PART_TEXTS));
+        int n = partCount(texts.size(), workers);
         Integer[] order = new Integer[texts.size()];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -452,6 +452,17 @@ final class DjlModel implements AutoCloseable {
             futures.forEach(f -> f.cancel(false));
         }
         return out;
+    }
+
+    /**
+     * How many parts a batch of {@code texts} is cut into for {@code workers} predictors: a multiple
+     * of the workers, so that each runs as many parts (3 parts on 2 predictors would leave one
+     * running a part alone at the end: a third longer than 2 parts), up to {@link
+     * #PARTS_PER_PREDICTOR} each while every part keeps {@link #PART_TEXTS} texts.
+     */
+    static int partCount(int texts, int workers) {
+        int perWorker = Math.max(1, Math.min(PARTS_PER_PREDICTOR, texts / (workers * PART_TEXTS)));
+        return workers * perWorker;
     }
 
     private static void place(float[][] out, int[] rows, float[][] part) {

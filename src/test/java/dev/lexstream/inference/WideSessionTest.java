@@ -113,9 +113,7 @@ class WideSessionTest {
             String base = TEXTS.get(i % TEXTS.size());
             texts.add((i % 3 == 0 ? base + " " + base + " " + base : base) + " #" + i);
         }
-        int predictors = 2;
-        assertThat(Math.min(DjlModel.PARTS_PER_PREDICTOR * predictors, texts.size() / DjlModel.PART_TEXTS))
-                .as("more parts than predictors").isGreaterThan(predictors);
+        assertThat(DjlModel.partCount(texts.size(), 2)).as("more parts than predictors").isEqualTo(4);
         long wide = m.wideRuns();
         float[][] batched = fp32.embed(texts);
         assertThat(m.wideRuns()).isEqualTo(wide);
@@ -123,6 +121,16 @@ class WideSessionTest {
             float[] alone = m.predictUnsplit(List.of(texts.get(i)), false)[0];
             assertThat(cosine(batched[i], alone)).as("text %d", i).isGreaterThanOrEqualTo(0.99999);
         }
+    }
+
+    @Test
+    void cutsBatchesIntoAMultipleOfThePredictorsSoNoneRunsALastPartAlone() {
+        assertThat(DjlModel.partCount(8, 2)).isEqualTo(2);
+        assertThat(DjlModel.partCount(24, 2)).as("3 parts of 8 would leave one alone").isEqualTo(2);
+        assertThat(DjlModel.partCount(32, 2)).isEqualTo(4);
+        assertThat(DjlModel.partCount(64, 2)).isEqualTo(4);
+        assertThat(DjlModel.partCount(48, 3)).isEqualTo(6);
+        assertThat(DjlModel.partCount(47, 3)).isEqualTo(3);
     }
 
     @Test
