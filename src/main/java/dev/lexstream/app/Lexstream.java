@@ -151,7 +151,7 @@ public final class Lexstream implements AutoCloseable {
       }
       TopicAdmin.ensureTopics(bootstrap, clientProperties(config), topics(config), Duration.ofSeconds(60));
       BatchingControl batching = BatchingControl.concurrent();
-      metrics.gauge(MetricNames.BATCH_BUFFERED, "records waiting in this instance's micro-batch buffers",
+      metrics.gauge(MetricNames.BATCH_BUFFERED, "records in this instance's micro-batch buffers and in flushed batches not yet forwarded",
           batching::buffered);
       var topology = PipelineTopology.build(config, executors, codec, batching, steps, metrics);
       streams = new KafkaStreams(topology, streamsProperties(config, bootstrap, workDir));
