@@ -16,19 +16,16 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -36,6 +33,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -49,8 +47,9 @@ public final class PipelineBenchmark {
   private static final Duration MAX_WAIT = Duration.ofMillis(50);
   private static final String MODEL = "builtin:all-minilm-l6-v2-q";
 
-  /** What to run. */
   /**
+   * What to run.
+   *
    * @param latencyWarmup    offered load before the measured part of the latency run: records created then are not counted
    * @param kafkaProperties  added to the pipeline's {@code kafka.properties} (after {@code num.stream.threads})
    */
@@ -88,7 +87,11 @@ public final class PipelineBenchmark {
   public Report run() {
     // every run starts a new broker: Kafka Streams state left by an earlier run would not match its
     // (empty) changelogs, and restoring it would be counted as pipeline time
-    deleteRecursively(options.workDir().resolve("state"));
+    try {
+      Utils.delete(options.workDir().resolve("state").toFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clear the state of an earlier run", e);
+    }
     List<Throughput> throughput = new ArrayList<>();
     try (EmbeddedKafka broker = EmbeddedKafka.start(null, 0);
         TextEmbedder raw = DjlTextEmbedder.load(ModelSource.parse(MODEL), DeviceSpec.cpu(), options.workDir())) {
@@ -117,19 +120,6 @@ public final class PipelineBenchmark {
               options.latencyBatch()));
       Latency latency = latency(broker.bootstrap(), options.latencyBatch(), capacity / 2);
       return new Report(throughput, latency);
-    }
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot clear " + dir, e);
     }
   }
 
