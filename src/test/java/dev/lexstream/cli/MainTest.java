@@ -48,6 +48,13 @@ class MainTest {
     assertThat(err.toString()).contains("--topic");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"--batches=8,32", "--latency-warmup=-1", "--stream-threads=0", "--short-records=10"})
+  void benchPipelineRejectsBadOptionsBeforeStartingAnything(String option) {
+    assertThat(run("bench", "pipeline", option)).isEqualTo(2);
+    assertThat(err.toString()).contains(option.substring(0, option.indexOf('=')));
+  }
+
   @Test
   void badEnumOptionNamesTheAllowedValues() {
     assertThat(run("produce", "--bootstrap", "localhost:1", "--topic", "t", "--format", "xml")).isEqualTo(2);
