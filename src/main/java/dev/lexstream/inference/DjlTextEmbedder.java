@@ -72,7 +72,15 @@ public final class DjlTextEmbedder implements TextEmbedder {
 
         private static int intProperty(String name, int otherwise) {
             String value = System.getProperty(name);
-            return value == null || value.isBlank() ? otherwise : Integer.parseInt(value.strip());
+            if (value == null || value.isBlank()) {
+                return otherwise;
+            }
+            try {
+                return Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-D" + name + "='" + value + "' is not a whole number; allowed: "
+                        + "a thread count, e.g. -D" + name + "=2", e);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.lexstream.inference;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -56,10 +57,6 @@ class WideSessionTest {
         }
     }
 
-    static double cosine(float[] a, float[] b) {
-        return Vectors.cosine(a, b);
-    }
-
     @Test
     void theWidePathGivesTheNarrowPathsVectors() {
         DjlModel m = fp32.model();
@@ -68,7 +65,7 @@ class WideSessionTest {
             float[][] wide = m.predictUnsplit(batch, true);
             float[][] narrow = m.predictUnsplit(batch, false);
             for (int i = 0; i < batch.size(); i++) {
-                assertThat(cosine(wide[i], narrow[i])).as("fp32 %s", batch.get(i)).isGreaterThanOrEqualTo(0.99999);
+                assertThat(Vectors.cosine(wide[i], narrow[i])).as("fp32 %s", batch.get(i)).isGreaterThanOrEqualTo(0.99999);
             }
         }
         // int8: the same batch gets the same activation scales on either path, so only the
@@ -76,7 +73,7 @@ class WideSessionTest {
         float[][] wide = int8.model().predictUnsplit(TEXTS.subList(0, 7), true);
         float[][] narrow = int8.model().predictUnsplit(TEXTS.subList(0, 7), false);
         for (int i = 0; i < wide.length; i++) {
-            assertThat(cosine(wide[i], narrow[i])).as("int8 %s", TEXTS.get(i)).isGreaterThanOrEqualTo(0.999);
+            assertThat(Vectors.cosine(wide[i], narrow[i])).as("int8 %s", TEXTS.get(i)).isGreaterThanOrEqualTo(0.999);
         }
     }
 
@@ -96,12 +93,12 @@ class WideSessionTest {
         for (int i = 0; i < TEXTS.size(); i++) {
             alone[i] = m.predictUnsplit(List.of(TEXTS.get(i)), false)[0];
         }
-        assertThat(cosine(one[0], alone[0])).isGreaterThanOrEqualTo(0.99999);
+        assertThat(Vectors.cosine(one[0], alone[0])).isGreaterThanOrEqualTo(0.99999);
         for (int i = 0; i < 7; i++) {
-            assertThat(cosine(seven[i], alone[i])).as("7 texts, text %d", i).isGreaterThanOrEqualTo(0.99999);
+            assertThat(Vectors.cosine(seven[i], alone[i])).as("7 texts, text %d", i).isGreaterThanOrEqualTo(0.99999);
         }
         for (int i = 0; i < 8; i++) {
-            assertThat(cosine(eight[i], alone[i])).as("8 texts, text %d", i).isGreaterThanOrEqualTo(0.99999);
+            assertThat(Vectors.cosine(eight[i], alone[i])).as("8 texts, text %d", i).isGreaterThanOrEqualTo(0.99999);
         }
     }
 
@@ -119,7 +116,7 @@ class WideSessionTest {
         assertThat(m.wideRuns()).isEqualTo(wide);
         for (int i = 0; i < texts.size(); i++) {
             float[] alone = m.predictUnsplit(List.of(texts.get(i)), false)[0];
-            assertThat(cosine(batched[i], alone)).as("text %d", i).isGreaterThanOrEqualTo(0.99999);
+            assertThat(Vectors.cosine(batched[i], alone)).as("text %d", i).isGreaterThanOrEqualTo(0.99999);
         }
     }
 
@@ -148,7 +145,7 @@ class WideSessionTest {
             for (Future<float[][]> r : results) {
                 float[][] got = r.get();
                 for (int i = 0; i < texts.size(); i++) {
-                    assertThat(cosine(got[i], expected[i])).isGreaterThanOrEqualTo(0.99999);
+                    assertThat(Vectors.cosine(got[i], expected[i])).isGreaterThanOrEqualTo(0.99999);
                 }
             }
         } finally {
@@ -208,6 +205,9 @@ class WideSessionTest {
             System.setProperty(DjlTextEmbedder.Options.WIDE_THREADS_PROPERTY, "0");
             System.setProperty(DjlTextEmbedder.Options.THREADS_PROPERTY, "1");
             assertThat(DjlTextEmbedder.Options.defaults()).isEqualTo(new DjlTextEmbedder.Options(1, cores, 0));
+            System.setProperty(DjlTextEmbedder.Options.WIDE_THREADS_PROPERTY, "all");
+            assertThatThrownBy(DjlTextEmbedder.Options::defaults).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("-D" + DjlTextEmbedder.Options.WIDE_THREADS_PROPERTY + "='all'");
         } finally {
             restore(DjlTextEmbedder.Options.THREADS_PROPERTY, threads);
             restore(DjlTextEmbedder.Options.WIDE_THREADS_PROPERTY, wide);
