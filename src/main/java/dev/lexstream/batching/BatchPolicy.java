@@ -7,8 +7,14 @@ import java.time.Duration;
  * pads every text of a batch to the longest, so a batch costs records × longest tokens), or its
  * oldest record has waited {@code maxWait}; and how many flushed batches of one task may run at
  * once ({@code inFlight}) before the task waits for the oldest.
+ *
+ * <p>With {@code flushWhenIdle}, a task that has nothing on the model flushes what it holds at once
+ * instead of waiting for {@code maxWait}: under light load a record then waits for one device
+ * batch at most, not for the clock, and under heavy load the task always has a batch on the model,
+ * so batches still fill to {@code maxRecords}. Batch size follows the load (continuous batching);
+ * {@code maxWait} stays the bound.
  */
-public record BatchPolicy(int maxRecords, int maxTokens, Duration maxWait, int inFlight) {
+public record BatchPolicy(int maxRecords, int maxTokens, Duration maxWait, int inFlight, boolean flushWhenIdle) {
   public BatchPolicy {
     if (maxRecords < 1 || maxTokens < 1 || inFlight < 1 || maxWait.isNegative() || maxWait.isZero()) {
       throw new IllegalArgumentException("batch policy needs maxRecords, maxTokens, inFlight >= 1 and maxWait > 0");

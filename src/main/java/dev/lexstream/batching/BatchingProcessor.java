@@ -21,8 +21,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Micro-batches a task's records durably: each record is put in a changelogged key-value store
  * keyed by (partition, offset) before anything else happens to it, and the batch is handed to a
  * {@link BatchHandler} in offset order when the {@link BatchPolicy} says it is full or its oldest
- * record has waited {@code maxWait} (wall clock). After a crash the store is restored from its
- * changelog and the restored records are flushed first.
+ * record has waited {@code maxWait} (wall clock), or, with {@code flushWhenIdle}, as soon as none
+ * of the task's batches is on the model. After a crash the store is restored from its changelog
+ * and the restored records are flushed first.
  *
  * <p>The handler runs where {@link BatchingControl} says, normally off the stream thread, with up
  * to {@code inFlight} batches of the task running at once; the task waits for its oldest batch
@@ -49,13 +50,14 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
   /**
    * Told of every flush (metrics).
    *
-   * @param trigger {@value #RECORDS}, {@value #TOKENS}, {@value #WAIT} or {@value #DRAIN}
+   * @param trigger {@value #RECORDS}, {@value #TOKENS}, {@value #WAIT}, {@value #IDLE} or {@value #DRAIN}
    * @param tokens  the sum of the records' token counts
    */
   public interface FlushListener {
     String RECORDS = "records";
     String TOKENS = "tokens";
     String WAIT = "wait";
+    String IDLE = "idle";
     String DRAIN = "drain";
 
     void flushed(String trigger, int records, int tokens);
@@ -135,7 +137,14 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
     control.add(1);
     if (policy.full(batch.size(), longest)) {
       flush(batch.size() >= policy.maxRecords() ? FlushListener.RECORDS : FlushListener.TOKENS);
+    } else if (idle()) {
+      flush(FlushListener.IDLE);
     }
+  }
+
+  /** Whether the task could flush now without making anyone wait: flushWhenIdle, and none of its batches out. */
+  private boolean idle() {
+    return policy.flushWhenIdle() && inFlight.isEmpty();
   }
 
   private void punctuate(long now) {
@@ -143,6 +152,8 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
     if (!batch.isEmpty()) {
       if (now - batch.get(0).bufferedAt() >= policy.maxWait().toMillis()) {
         flush(FlushListener.WAIT);
+      } else if (idle()) {
+        flush(FlushListener.IDLE);
       } else if (control.draining()) {
         flush(FlushListener.DRAIN);
       }

@@ -272,7 +272,8 @@ final class ConfigValidator {
             throw new ConfigException(path + ".inFlight", inFlight + " is out of range; allowed: 1.."
                     + BatchingSettings.MAX_IN_FLIGHT);
         }
-        return new BatchingSettings(maxRecords, maxTokens, maxWait, inFlight);
+        boolean flushWhenIdle = b.flushWhenIdle() == null ? BatchingSettings.DEFAULT_FLUSH_WHEN_IDLE : b.flushWhenIdle();
+        return new BatchingSettings(maxRecords, maxTokens, maxWait, inFlight, flushWhenIdle);
     }
 
     private static List<ClassifyTask> classify(List<RawConfig.Classify> raw, String path,

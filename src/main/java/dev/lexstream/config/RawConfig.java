@@ -57,7 +57,7 @@ final class RawConfig {
                       Integer maxInputTokens) {
     }
 
-    record Batching(Integer maxRecords, Integer maxTokens, String maxWait, Integer inFlight) {
+    record Batching(Integer maxRecords, Integer maxTokens, String maxWait, Integer inFlight, Boolean flushWhenIdle) {
     }
 
     record Classify(String name, String model, LinkedHashMap<String, String> labels,

@@ -17,7 +17,7 @@ public final class MetricNames {
   public static final String DEAD_LETTERS = "lexstream.dead.letters";
   /** Safety findings on output records, by {@code pipeline}, {@code category} and {@code action}. */
   public static final String SAFETY_FINDINGS = "lexstream.safety.findings";
-  /** Records per flushed micro-batch, by {@code pipeline} and {@code trigger} (records, tokens, wait, drain). */
+  /** Records per flushed micro-batch, by {@code pipeline} and {@code trigger} (records, tokens, wait, idle, drain). */
   public static final String BATCH_RECORDS = "lexstream.batch.records";
   /** Tokens per flushed micro-batch (sum over its records), by {@code pipeline}. */
   public static final String BATCH_TOKENS = "lexstream.batch.tokens";

@@ -27,7 +27,7 @@ public interface Metrics {
   /**
    * A micro-batch was flushed.
    *
-   * @param trigger {@code records}, {@code tokens}, {@code wait} or {@code drain}
+   * @param trigger {@code records}, {@code tokens}, {@code wait}, {@code idle} or {@code drain}
    * @param tokens  the sum of the records' token counts
    */
   default void batchFlushed(String pipeline, String trigger, int records, int tokens) {}

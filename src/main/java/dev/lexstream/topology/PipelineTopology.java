@@ -115,7 +115,8 @@ public final class PipelineTopology {
   }
 
   private static BatchPolicy policy(BatchingSettings batching) {
-    return new BatchPolicy(batching.maxRecords(), batching.maxTokens(), batching.maxWait(), batching.inFlight());
+    return new BatchPolicy(batching.maxRecords(), batching.maxTokens(), batching.maxWait(), batching.inFlight(),
+        batching.flushWhenIdle());
   }
 
   private static Enricher enricher(PipelineSettings pipeline, String path, Map<String, InferenceExecutor> models,

@@ -17,10 +17,10 @@ class GracefulShutdownTest {
   void flushesBufferedRecordsOnSigterm() throws Exception {
     try (EmbeddedKafka broker = EmbeddedKafka.start(null, 0)) {
       Path config = CrashRecoveryTest.config(dir, broker.bootstrap(), "graceful", 1);
-      // batches that never fill and never time out: only a shutdown flush can get these records out
+      // batches that never fill, never time out and never leave on idle: only a shutdown flush can get these records out
       Files.writeString(config, Files.readString(config)
           .replace("batching: {maxRecords: 32, maxTokens: 4096, maxWait: 50ms}",
-              "batching: {maxRecords: 10000, maxTokens: 100000000, maxWait: 1h}"));
+              "batching: {maxRecords: 10000, maxTokens: 100000000, maxWait: 1h, flushWhenIdle: false}"));
       int n = 40;
       CrashRecoveryTest.produce(broker.bootstrap(), "graceful.raw", "g", n);
       try (OutputCollector outputs = new OutputCollector(broker.bootstrap(), "graceful", CrashRecoveryTest.PARTITIONS);

@@ -52,14 +52,19 @@ class BatchingProcessorTest {
     context.addStateStore(store);
   }
 
+  /** Without flushWhenIdle: only size, tokens, time and drain flush (with it, every inline flush leaves the task idle). */
   private BatchingProcessor<String> processor(int maxRecords, int maxTokens, Duration maxWait) {
     return processor(maxRecords, maxTokens, maxWait, batch -> { });
   }
 
-  /** @param before runs first in the handler (on the control's runner thread): to hold or fail a batch */
   private BatchingProcessor<String> processor(int maxRecords, int maxTokens, Duration maxWait,
       java.util.function.Consumer<List<String>> before) {
-    BatchingProcessor<String> processor = new BatchingProcessor<>(STORE, new BatchPolicy(maxRecords, maxTokens, maxWait, 2),
+    return processor(new BatchPolicy(maxRecords, maxTokens, maxWait, 2, false), before);
+  }
+
+  /** @param before runs first in the handler (on the control's runner thread): to hold or fail a batch */
+  private BatchingProcessor<String> processor(BatchPolicy policy, java.util.function.Consumer<List<String>> before) {
+    BatchingProcessor<String> processor = new BatchingProcessor<>(STORE, policy,
         CODEC, String::length, batch -> {
           before.accept(batch);
           synchronized (batches) {
@@ -280,15 +285,67 @@ class BatchingProcessorTest {
   @Test
   void rethrowsAFailedBatchOnTheStreamThreadAndKeepsItsRecords() {
     control = BatchingControl.concurrent();
+    CountDownLatch sent = new CountDownLatch(1);
     BatchingProcessor<String> processor = processor(2, 1000, Duration.ofSeconds(10), batch -> {
+      await(sent); // fail only after the flush returned: the failure must surface on a later call
       throw new IllegalStateException("device lost");
     });
     send(processor, "a");
     send(processor, "b");
+    sent.countDown();
     Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
         assertThatThrownBy(() -> tick(1)).isInstanceOf(IllegalStateException.class).hasMessage("device lost"));
     assertThat(forwarded()).isEmpty();
     assertThat(stored()).isEqualTo(2);
+  }
+
+  @Test
+  void flushesAtOnceWhenNoneOfTheTasksBatchesIsOnTheModel() {
+    BatchingProcessor<String> processor = processor(new BatchPolicy(100, 1000, Duration.ofSeconds(10), 2, true),
+        batch -> { });
+    send(processor, "a");
+    send(processor, "b");
+    assertThat(batches).containsExactly(List.of("a"), List.of("b"));
+    assertThat(flushes).containsExactly("idle:1:1", "idle:1:1");
+    assertThat(forwarded()).containsExactly("out:a", "out:b");
+    assertThat(stored()).isZero();
+  }
+
+  @Test
+  void gathersRecordsWhileABatchIsOnTheModelAndFlushesThemWhenItReturns() {
+    control = BatchingControl.concurrent();
+    CountDownLatch release = new CountDownLatch(1);
+    BatchingProcessor<String> processor = processor(new BatchPolicy(100, 1000, Duration.ofSeconds(10), 2, true),
+        batch -> {
+          if (batch.contains("a")) {
+            await(release);
+          }
+        });
+    send(processor, "a");            // nothing on the model: [a] leaves at once and is held there
+    send(processor, "b");
+    send(processor, "c");
+    tick(1);
+    assertThat(processor.size()).as("b and c wait for [a], not for maxWait").isEqualTo(2);
+    release.countDown();
+    Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      tick(1);                       // forwards [a]; the task is idle again and sends [b, c]
+      assertThat(forwarded()).containsExactly("out:a", "out:b", "out:c");
+    });
+    assertThat(batches).containsExactly(List.of("a"), List.of("b", "c"));
+    assertThat(flushes).containsExactly("idle:1:1", "idle:2:2");
+    assertThat(stored()).isZero();
+  }
+
+  @Test
+  void restoredRecordsLeaveAtTheFirstPunctuationWhenIdle() {
+    BatchingProcessor<String> first = processor(100, 1000, Duration.ofSeconds(10));
+    send(first, "x1");
+    send(first, "x2");
+    first.close();
+    processor(new BatchPolicy(100, 1000, Duration.ofSeconds(10), 2, true), batch -> { });
+    tick(1);
+    assertThat(batches).containsExactly(List.of("x1", "x2"));
+    assertThat(stored()).isZero();
   }
 
   private static void await(CountDownLatch latch) {

@@ -93,7 +93,7 @@ class ConfigLoaderTest {
         assertThat(p.quarantine()).isEqualTo("news.quarantine");
         assertThat(p.deadLetter()).isEqualTo("news.dlq");
         assertThat(p.inputFormat()).isEqualTo(PipelineSettings.InputFormat.AUTO);
-        assertThat(p.batching()).isEqualTo(new BatchingSettings(32, 4096, Duration.ofMillis(50), 2));
+        assertThat(p.batching()).isEqualTo(new BatchingSettings(32, 4096, Duration.ofMillis(50), 2, true));
         assertThat(p.maxTextBytes()).isEqualTo(100_000);
         assertThat(p.summarize()).isNull();
         assertThat(p.translate()).isNull();
@@ -147,7 +147,7 @@ class ConfigLoaderTest {
         assertThat(p.name()).isEqualTo("demo");
         assertThat(p.input()).isEqualTo("demo.raw");
         assertThat(p.output()).isEqualTo("demo.enriched");
-        assertThat(p.batching()).isEqualTo(new BatchingSettings(32, 4096, Duration.ofMillis(50), 2));
+        assertThat(p.batching()).isEqualTo(new BatchingSettings(32, 4096, Duration.ofMillis(50), 2, true));
         assertThat(p.classify()).extracting(ClassifyTask::name).containsExactly("topic", "intent");
         assertThat(p.classify().get(0).labels()).containsOnlyKeys("World", "Sports", "Business", "Sci/Tech");
         assertThat(p.classify().get(0).labels().keySet()).containsExactly("World", "Sports", "Business", "Sci/Tech");
@@ -282,7 +282,7 @@ class ConfigLoaderTest {
                 """);
         assertThat(e.path()).isEqualTo("pipelines[0].batching.maxWiat");
         assertThat(e.getMessage()).isEqualTo("pipelines[0].batching.maxWiat: unknown key 'maxWiat'; "
-                + "allowed keys: maxRecords, maxTokens, maxWait, inFlight");
+                + "allowed keys: maxRecords, maxTokens, maxWait, inFlight, flushWhenIdle");
     }
 
     @Test
@@ -304,6 +304,17 @@ class ConfigLoaderTest {
         ConfigException e = error("pipelines: [{name: p, input: in, batching: {inFlight: 0}}]\n");
         assertThat(e.path()).isEqualTo("pipelines[0].batching.inFlight");
         assertThat(e.getMessage()).isEqualTo("pipelines[0].batching.inFlight: 0 is out of range; allowed: 1..16");
+    }
+
+    @Test
+    void flushWhenIdleIsOnUnlessTurnedOffAndMustBeABoolean() {
+        assertThat(BatchingSettings.defaults().flushWhenIdle()).isTrue();
+        LexstreamConfig off = ConfigLoader.parse("pipelines: [{name: p, input: in, batching: {flushWhenIdle: false}}]\n",
+                "t.yaml", Map.of());
+        assertThat(off.pipelines().get(0).batching().flushWhenIdle()).isFalse();
+        ConfigException e = error("pipelines: [{name: p, input: in, batching: {flushWhenIdle: sometimes}}]\n");
+        assertThat(e.path()).isEqualTo("pipelines[0].batching.flushWhenIdle");
+        assertThat(e.getMessage()).contains("true or false");
     }
 
     @Test

@@ -44,6 +44,8 @@ class PipelineTopologyTest {
         - name: news
           input: news.raw
           maxTextBytes: 200
+          # batches run inline here, so a task is never busy: the idle trigger would send every record alone
+          batching: {flushWhenIdle: false}
           classify:
             - name: topic
               model: minilm
