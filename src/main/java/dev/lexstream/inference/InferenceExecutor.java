@@ -19,8 +19,11 @@ import org.slf4j.LoggerFactory;
 /**
  * One model's calls (embeddings, or predictions of a text-classification model), run on a single worker thread shared by every stream thread of the
  * JVM. Requests that are waiting when the worker becomes free are merged into one device batch
- * (dynamic batching, as Triton does), up to {@code maxBatch} texts, sorted by length so that
- * batches split at {@code maxBatch} carry little padding. Each caller gets its own results back.
+ * (dynamic batching, as Triton does), up to {@code maxBatch} texts; when the next waiting request
+ * does not fit whole, its first texts fill the batch and the rest lead the next one, so that under
+ * load every device batch is full whatever sizes the callers flush. A request larger than
+ * {@code maxBatch} on its own is split sorted by length, so its batches carry little padding.
+ * Each caller gets its own results back.
  *
  * <p>A failing device batch fails only the requests that had texts in it; callers isolate the bad
  * text themselves (see {@code batching.Bisection}).
@@ -51,6 +54,8 @@ public final class InferenceExecutor implements AutoCloseable {
     final List<String> texts;
     final CompletableFuture<List<Embedding>> result = new CompletableFuture<>();
     final long submittedAt = System.nanoTime();
+    final Embedding[] done;
+    int remaining;
     boolean started;
     long startedAt;
     long inferenceNanos;
@@ -59,6 +64,8 @@ public final class InferenceExecutor implements AutoCloseable {
     Request(String task, List<String> texts) {
       this.task = task;
       this.texts = texts;
+      this.done = new Embedding[texts.size()];
+      this.remaining = texts.size();
     }
 
     List<String> texts() {
@@ -71,6 +78,17 @@ public final class InferenceExecutor implements AutoCloseable {
   }
 
   private record Item(Request request, int index, String text) {}
+
+  /** Texts of one request not run yet: all of it, or what was left when its first texts filled a device batch. */
+  private record Part(Request request, List<Item> items) {
+    static Part whole(Request request) {
+      List<Item> items = new ArrayList<>(request.texts().size());
+      for (int i = 0; i < request.texts().size(); i++) {
+        items.add(new Item(request, i, request.texts().get(i)));
+      }
+      return new Part(request, items);
+    }
+  }
 
   private final LoadedModel model;
   private final int maxBatch;
@@ -166,74 +184,86 @@ public final class InferenceExecutor implements AutoCloseable {
   }
 
   private void work() {
+    Part carried = null; // the rest of a request whose first texts filled the last device batch
     while (!closed.get()) {
-      Request first;
+      Part first;
       try {
-        first = queue.take();
+        first = carried != null ? carried : Part.whole(queue.take());
       } catch (InterruptedException e) {
         break;
       }
-      List<Request> group = new ArrayList<>();
-      group.add(first);
-      int total = first.texts().size();
-      while (coalesce) {
-        Request next = queue.peek();
-        if (next == null || total + next.texts().size() > maxBatch) {
+      carried = null;
+      if (first.request().result().isDone()) {
+        continue; // it failed in the batch that ran its first texts
+      }
+      if (first.items().size() >= maxBatch) {
+        List<Item> items = new ArrayList<>(first.items());
+        items.sort(Comparator.comparingInt(item -> item.text().length()));
+        for (int from = 0; from < items.size() && !first.request().result().isDone(); from += maxBatch) {
+          run(items.subList(from, Math.min(items.size(), from + maxBatch)));
+        }
+        continue;
+      }
+      List<Item> chunk = new ArrayList<>(first.items());
+      while (coalesce && chunk.size() < maxBatch) {
+        Request next = queue.poll();
+        if (next == null) {
           break;
         }
-        group.add(queue.poll());
-        total += next.texts().size();
+        Part part = Part.whole(next);
+        int room = maxBatch - chunk.size();
+        if (part.items().size() <= room) {
+          chunk.addAll(part.items());
+        } else {
+          chunk.addAll(part.items().subList(0, room));
+          carried = new Part(next, List.copyOf(part.items().subList(room, part.items().size())));
+        }
       }
-      run(group, total);
+      run(chunk);
     }
     failPending(new IllegalStateException("inference executor for " + model.modelId() + " closed"));
   }
 
-  private void run(List<Request> group, int total) {
-    List<Item> items = new ArrayList<>(total);
-    for (Request request : group) {
-      for (int i = 0; i < request.texts().size(); i++) {
-        items.add(new Item(request, i, request.texts().get(i)));
+  /** One device call; completes every request whose last texts were in it, or fails those that had texts in it. */
+  private void run(List<Item> chunk) {
+    long start = System.nanoTime();
+    for (Item item : chunk) {
+      if (!item.request().started) {
+        item.request().started = true;
+        item.request().startedAt = start;
       }
     }
-    if (items.size() > maxBatch) {
-      items.sort(Comparator.comparingInt(item -> item.text().length()));
-    }
-    Map<Request, Embedding[]> results = new IdentityHashMap<>();
-    group.forEach(r -> results.put(r, new Embedding[r.texts().size()]));
-    for (int from = 0; from < items.size(); from += maxBatch) {
-      List<Item> chunk = items.subList(from, Math.min(items.size(), from + maxBatch));
-      long start = System.nanoTime();
+    try {
+      ModelOutput output = ModelOutput.run(model, chunk.stream().map(Item::text).toList());
+      long nanos = System.nanoTime() - start;
+      double millis = nanos / 1e6;
+      account(chunk, nanos, false);
+      for (int i = 0; i < chunk.size(); i++) {
+        Item item = chunk.get(i);
+        Request request = item.request();
+        if (request.result().isDone()) {
+          continue;
+        }
+        request.done[item.index()] = output.embeddings() != null
+            ? new Embedding(output.embeddings()[i], chunk.size(), millis)
+            : new Embedding(null, output.prediction(i, null), chunk.size(), millis);
+        if (--request.remaining == 0) {
+          report(request);
+          request.result().complete(List.of(request.done));
+        }
+      }
+    } catch (Throwable e) {
+      account(chunk, System.nanoTime() - start, true);
+      // whatever the model throws must reach the callers: a dead worker would hang every stream thread
+      Set<Request> failed = Collections.newSetFromMap(new IdentityHashMap<>());
       for (Item item : chunk) {
-        if (!item.request().started) {
-          item.request().started = true;
-          item.request().startedAt = start;
+        if (failed.add(item.request())) {
+          report(item.request());
+          item.request().result().completeExceptionally(e);
         }
       }
-      try {
-        ModelOutput output = ModelOutput.run(model, chunk.stream().map(Item::text).toList());
-        long nanos = System.nanoTime() - start;
-        double millis = nanos / 1e6;
-        account(chunk, nanos, false);
-        for (int i = 0; i < chunk.size(); i++) {
-          Item item = chunk.get(i);
-          results.get(item.request())[item.index()] = output.embeddings() != null
-              ? new Embedding(output.embeddings()[i], chunk.size(), millis)
-              : new Embedding(null, output.prediction(i, null), chunk.size(), millis);
-        }
-      } catch (Throwable e) {
-        account(chunk, System.nanoTime() - start, true);
-        // whatever the model throws must reach the callers: a dead worker would hang every stream thread
-        chunk.forEach(item -> item.request().result().completeExceptionally(e));
-        if (e instanceof Error) {
-          log.error("model {} failed with {}", model.modelId(), e.getClass().getName());
-        }
-      }
-    }
-    for (Request request : group) {
-      report(request);
-      if (!request.result().isDone()) {
-        request.result().complete(List.of(results.get(request)));
+      if (e instanceof Error) {
+        log.error("model {} failed with {}", model.modelId(), e.getClass().getName());
       }
     }
   }

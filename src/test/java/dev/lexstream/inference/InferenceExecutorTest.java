@@ -92,6 +92,46 @@ class InferenceExecutorTest {
   }
 
   @Test
+  void fillsADeviceBatchWithTheFirstTextsOfARequestThatDoesNotFitWhole() throws Exception {
+    RecordingModel model = new RecordingModel();
+    model.holdFirstCall = true;
+    try (InferenceExecutor executor = InferenceExecutor.start(model, 4, true)) {
+      var first = CompletableFuture.supplyAsync(() -> executor.embed(List.of("x")));
+      await().until(() -> model.calls.size() == 1);
+      var a = CompletableFuture.supplyAsync(() -> executor.embed(List.of("a", "aa", "aaa")));
+      await().until(() -> executor.queuedTexts() == 3);
+      var b = CompletableFuture.supplyAsync(() -> executor.embed(List.of("bbbbb", "bbbbbb", "bbbbbbb")));
+      await().until(() -> executor.queuedTexts() == 6);
+      model.release.countDown();
+      first.get();
+      assertThat(a.get()).extracting(e -> e.vector()[0]).containsExactly(1f, 2f, 3f);
+      assertThat(b.get()).extracting(e -> e.vector()[0]).containsExactly(5f, 6f, 7f);
+      assertThat(model.calls).containsExactly(List.of("x"), List.of("a", "aa", "aaa", "bbbbb"),
+          List.of("bbbbbb", "bbbbbbb"));
+    }
+  }
+
+  @Test
+  void aRequestThatFailsInItsFirstDeviceBatchDoesNotRunItsRest() throws Exception {
+    RecordingModel model = new RecordingModel();
+    model.holdFirstCall = true;
+    try (InferenceExecutor executor = InferenceExecutor.start(model, 4, true)) {
+      var first = CompletableFuture.supplyAsync(() -> executor.embed(List.of("x")));
+      await().until(() -> model.calls.size() == 1);
+      var a = CompletableFuture.supplyAsync(() -> executor.embed(List.of("a", "aa", "aaa")));
+      await().until(() -> executor.queuedTexts() == 3);
+      var b = CompletableFuture.supplyAsync(() -> executor.embed(List.of("BOOM", "b", "bb")));
+      await().until(() -> executor.queuedTexts() == 6);
+      model.release.countDown();
+      first.get();
+      assertThatThrownBy(a::get).hasCauseInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(b::get).hasCauseInstanceOf(IllegalStateException.class);
+      assertThat(executor.embed(List.of("after"))).hasSize(1);
+      assertThat(model.calls).containsExactly(List.of("x"), List.of("a", "aa", "aaa", "BOOM"), List.of("after"));
+    }
+  }
+
+  @Test
   void aFailingDeviceBatchFailsOnlyTheRequestsInIt() throws Exception {
     RecordingModel model = new RecordingModel();
     try (InferenceExecutor executor = InferenceExecutor.start(model, 64, true)) {
