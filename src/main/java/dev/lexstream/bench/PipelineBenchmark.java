@@ -11,6 +11,8 @@ import dev.lexstream.inference.ModelSource;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.kafka.EmbeddedKafka;
 import dev.lexstream.kafka.TopicAdmin;
+import dev.lexstream.ops.MetricNames;
+import io.micrometer.core.instrument.Counter;
 import dev.lexstream.serde.AvroCodec;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,7 +27,10 @@ import java.util.LinkedHashMap;
 import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,16 +51,21 @@ public final class PipelineBenchmark {
   private static final int PARTITIONS = 4;
   private static final Duration MAX_WAIT = Duration.ofMillis(50);
   private static final String MODEL = "builtin:all-minilm-l6-v2-q";
+  /** The latency run's warm-up checks the JIT over windows this long. */
+  private static final Duration JIT_WINDOW = Duration.ofSeconds(5);
 
   /**
    * What to run.
    *
-   * @param latencyWarmup    offered load before the measured part of the latency run: records created then are not counted
+   * @param latencyWarmup    the least offered load before the measured part of the latency run (records created
+   *                         then are not counted); it goes on until the JIT has settled, up to {@code warmupLimit}
+   * @param warmupLimit      the longest each warm-up (backlog passes before the throughput runs, offered load before
+   *                         the latency run) waits for the JIT to settle ({@link JitWatch#SETTLED})
    * @param kafkaProperties  added to the pipeline's {@code kafka.properties} (after {@code num.stream.threads})
    */
   public record Options(int shortRecords, int longRecords, List<Integer> batchSizes, int latencyBatch,
-      Duration latencyDuration, Duration latencyWarmup, int streamThreads, Map<String, String> kafkaProperties,
-      Path workDir) {
+      Duration latencyDuration, Duration latencyWarmup, Duration warmupLimit, int streamThreads,
+      Map<String, String> kafkaProperties, Path workDir) {
     public Options {
       kafkaProperties = Map.copyOf(kafkaProperties);
     }
@@ -64,12 +74,25 @@ public final class PipelineBenchmark {
   /** Throughput of one configuration. */
   public record Throughput(String texts, int batch, double rawPerSecond, double pipelinePerSecond) {}
 
-  /** Latency percentiles at a fixed offered load. */
+  /**
+   * Latency percentiles at a fixed offered load.
+   *
+   * @param warmupSeconds offered load before the measured part
+   * @param jitShare      the JIT's compile time as a share of wall time during the measured part
+   */
   public record Latency(int batch, double offeredPerSecond, int records, double p50Processing, double p99Processing,
-      double p50Visible, double p99Visible, double medianBatchInferenceMillis) {}
+      double p50Visible, double p99Visible, double medianBatchInferenceMillis, double warmupSeconds,
+      double jitShare) {}
+
+  /**
+   * The unmeasured backlog passes before the throughput runs.
+   *
+   * @param jitShare the JIT's compile time as a share of wall time during the last pass, and during the measured runs
+   */
+  public record Warmup(int passes, double seconds, double jitShare, double measuredJitShare) {}
 
   /** The whole run. */
-  public record Report(List<Throughput> throughput, Latency latency) {
+  public record Report(Warmup warmup, List<Throughput> throughput, Latency latency) {
     public Throughput get(String texts, int batch) {
       return throughput.stream().filter(t -> t.texts().equals(texts) && t.batch() == batch).findFirst().orElseThrow();
     }
@@ -95,10 +118,23 @@ public final class PipelineBenchmark {
     List<Throughput> throughput = new ArrayList<>();
     try (EmbeddedKafka broker = EmbeddedKafka.start(null, 0);
         TextEmbedder raw = DjlTextEmbedder.load(ModelSource.parse(MODEL), DeviceSpec.cpu(), options.workDir())) {
-      // an unmeasured pass first: the JIT compiles the pipeline's code paths (decode, buffer, executor,
-      // encode, transactions) here, not during the first measured run; the raw model warms up per call
+      // unmeasured passes first, until the JIT has compiled the pipeline's code paths (decode, buffer,
+      // executor, encode, transactions, and Kafka's clients and broker); the raw model warms up per call
       int top = options.batchSizes().stream().mapToInt(Integer::intValue).max().orElse(1);
-      pipelineThroughput(broker.bootstrap(), BenchTexts.make(Math.max(500, options.shortRecords() / 2), false, 3), top);
+      JitWatch jit = new JitWatch();
+      long warmupStart = System.nanoTime();
+      List<String> warmupTexts = BenchTexts.make(Math.max(500, options.shortRecords() / 2), false, 3);
+      int passes = 0;
+      double share;
+      do {
+        jit.reset();
+        pipelineThroughput(broker.bootstrap(), warmupTexts, top);
+        share = jit.share();
+        progress.printf("  warm-up pass %d: the JIT compiled %.0f%% of the time%n", ++passes, 100 * share);
+        progress.flush();
+      } while (share > JitWatch.SETTLED && System.nanoTime() - warmupStart < options.warmupLimit().toNanos());
+      double warmupSeconds = (System.nanoTime() - warmupStart) / 1e9;
+      jit.reset();
       for (boolean longTexts : List.of(false, true)) {
         String kind = longTexts ? "long" : "short";
         List<String> texts = BenchTexts.make(longTexts ? options.longRecords() : options.shortRecords(), longTexts, 7);
@@ -113,13 +149,14 @@ public final class PipelineBenchmark {
           throughput.add(new Throughput(kind, batch, rawRate, pipelineRate));
         }
       }
+      Warmup warmup = new Warmup(passes, warmupSeconds, share, jit.share());
       double capacity = throughput.stream()
           .filter(t -> t.texts().equals("short") && t.batch() == options.latencyBatch())
           .findFirst().map(Throughput::pipelinePerSecond)
           .orElseGet(() -> pipelineThroughput(broker.bootstrap(), BenchTexts.make(options.shortRecords(), false, 7),
               options.latencyBatch()));
       Latency latency = latency(broker.bootstrap(), options.latencyBatch(), capacity / 2);
-      return new Report(throughput, latency);
+      return new Report(warmup, throughput, latency);
     }
   }
 
@@ -173,99 +210,151 @@ public final class PipelineBenchmark {
     return yaml.toString();
   }
 
-  /** Records/s of the whole pipeline draining a backlog: from RUNNING to the last record's processedAt. */
+  /**
+   * Records/s of the whole pipeline draining a backlog, in steady state: the rate at which records
+   * finished ({@code processedAt}) between the moments a tenth and nine tenths of them had finished.
+   * That leaves out the start of a fresh instance (task assignment, first fetches, the producer's
+   * transactions; Kafka Streams also reports RUNNING up to a second after its tasks start
+   * processing, so RUNNING is no start line) and the last, partly filled batches. Nothing reads the
+   * outputs while the pipeline runs (a consumer decoding them would take CPU from it): the bench
+   * watches the pipeline's own output counter and reads them afterwards.
+   */
   private double pipelineThroughput(String bootstrap, List<String> texts, int batch) {
     String pipeline = "bench" + (++runs);
     produceBacklog(bootstrap, pipeline + ".raw", texts);
     LexstreamConfig config = ConfigLoader.parse(config(pipeline, bootstrap, batch), pipeline + ".yaml", Map.of());
-    try (Lexstream app = Lexstream.start(config, options.workDir());
-        KafkaConsumer<byte[], byte[]> consumer = outputs(bootstrap, pipeline)) {
+    List<Long> processedAt = new ArrayList<>(texts.size());
+    try (Lexstream app = Lexstream.start(config, options.workDir())) {
       if (!app.awaitRunning(Duration.ofMinutes(2))) {
         throw new IllegalStateException("pipeline " + pipeline + " did not start");
       }
-      long runningAt = System.currentTimeMillis();
-      long lastProcessed = runningAt;
-      int seen = 0;
       long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-      while (seen < texts.size() && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-          lastProcessed = Math.max(lastProcessed, enriched(record).getProcessedAt().toEpochMilli());
-          seen++;
+      while (handedOut(app, pipeline) < texts.size() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      try (KafkaConsumer<byte[], byte[]> consumer = outputs(bootstrap, pipeline)) {
+        while (processedAt.size() < texts.size() && System.nanoTime() < deadline) {
+          for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+            processedAt.add(enriched(record).getProcessedAt().toEpochMilli());
+          }
         }
       }
-      if (seen < texts.size()) {
-        throw new IllegalStateException("pipeline " + pipeline + " produced only " + seen + " of " + texts.size());
+      if (processedAt.size() < texts.size()) {
+        throw new IllegalStateException("pipeline " + pipeline + " produced only " + processedAt.size() + " of "
+            + texts.size());
       }
-      return texts.size() / Math.max(0.001, (lastProcessed - runningAt) / 1000.0);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+    return steadyRate(processedAt);
   }
 
-  /** End-to-end latency at a fixed offered load, produced at an even pace while the pipeline runs. */
+  /** Records finished between the 10th and the 90th percentile of the finishing times, per second between them. */
+  static double steadyRate(List<Long> finishedAt) {
+    List<Long> sorted = new ArrayList<>(finishedAt);
+    Collections.sort(sorted);
+    int from = sorted.size() / 10;
+    int to = sorted.size() - 1 - sorted.size() / 10;
+    return (to - from) / Math.max(0.001, (sorted.get(to) - sorted.get(from)) / 1000.0);
+  }
+
+  /** Records the pipeline has handed to its producer, every topic together. */
+  private static double handedOut(Lexstream app, String pipeline) {
+    return app.metrics().registry().find(MetricNames.RECORDS).tag("pipeline", pipeline).counters().stream()
+        .mapToDouble(Counter::count).sum();
+  }
+
+  /**
+   * End-to-end latency at a fixed offered load, produced at an even pace while the pipeline runs.
+   * Records created during the warm-up are not counted; it lasts at least {@code latencyWarmup} and
+   * until the JIT has settled on this load (5 s windows), at most {@code warmupLimit}.
+   */
   private Latency latency(String bootstrap, int batch, double rate) {
     String pipeline = "bench" + (++runs);
     String input = pipeline + ".raw";
-    int warmup = (int) (rate * options.latencyWarmup().toMillis() / 1000);
-    int n = warmup + (int) Math.max(50, rate * options.latencyDuration().toMillis() / 1000);
-    List<String> texts = BenchTexts.make(n, false, 11);
     TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(new TopicAdmin.TopicSpec(input, PARTITIONS, (short) 1)),
         Duration.ofSeconds(30));
     LexstreamConfig config = ConfigLoader.parse(config(pipeline, bootstrap, batch), pipeline + ".yaml", Map.of());
     List<Double> processing = new ArrayList<>();
     List<Double> visible = new ArrayList<>();
     List<Double> inference = new ArrayList<>();
+    AtomicLong measureFrom = new AtomicLong(Long.MAX_VALUE); // wall clock: records created from then on count
+    AtomicLong stopAt = new AtomicLong(Long.MAX_VALUE);
+    AtomicInteger produced = new AtomicInteger();
+    AtomicBoolean failed = new AtomicBoolean();
+    double warmupSeconds;
+    double jitShare;
     try (Lexstream app = Lexstream.start(config, options.workDir());
         KafkaConsumer<byte[], byte[]> consumer = outputs(bootstrap, pipeline)) {
       if (!app.awaitRunning(Duration.ofMinutes(2))) {
         throw new IllegalStateException("pipeline " + pipeline + " did not start");
       }
       consumer.poll(Duration.ofMillis(100));
-      AtomicBoolean failed = new AtomicBoolean();
       Thread producer = new Thread(() -> {
+        Random random = new Random(11);
         try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
           long start = System.nanoTime();
-          for (int i = 0; i < n; i++) {
-            long due = start + (long) (i * 1e9 / rate);
-            long wait = due - System.nanoTime();
+          for (int i = 0; System.currentTimeMillis() < stopAt.get(); i++) {
+            long wait = start + (long) (i * 1e9 / rate) - System.nanoTime();
             if (wait > 0) {
               Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
             }
-            p.send(new ProducerRecord<>(input, null, System.currentTimeMillis(), key(i), json(i, texts.get(i))));
+            p.send(new ProducerRecord<>(input, null, System.currentTimeMillis(), key(i),
+                json(i, BenchTexts.sentence(random, i))));
+            produced.incrementAndGet();
           }
         } catch (InterruptedException e) {
           failed.set(true);
         }
       }, "bench-producer");
       producer.start();
-      long deadline = System.nanoTime() + options.latencyWarmup().toNanos() + options.latencyDuration().toNanos()
+      long started = System.nanoTime();
+      long deadline = started + options.warmupLimit().toNanos() + options.latencyDuration().toNanos()
           + Duration.ofMinutes(2).toNanos();
+      JitWatch jit = new JitWatch();
+      long window = System.nanoTime();
+      long measuring = 0; // System.nanoTime() when the measured part began
       int seen = 0;
-      while (seen < n && System.nanoTime() < deadline) {
+      while ((producer.isAlive() || seen < produced.get()) && System.nanoTime() < deadline) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(20))) {
           long received = System.currentTimeMillis();
           EnrichedText e = enriched(record);
           seen++;
-          if (Integer.parseInt(e.getId().substring(1)) < warmup) {
-            continue;
-          }
           long created = e.getSource().getTimestamp().toEpochMilli();
-          processing.add((double) (e.getProcessedAt().toEpochMilli() - created));
-          visible.add((double) (received - created));
-          inference.add(e.getRuns().get(0).getInferenceMillis());
+          if (created >= measureFrom.get()) {
+            processing.add((double) (e.getProcessedAt().toEpochMilli() - created));
+            visible.add((double) (received - created));
+            inference.add(e.getRuns().get(0).getInferenceMillis());
+          }
+        }
+        long now = System.nanoTime();
+        if (measureFrom.get() == Long.MAX_VALUE && now - window >= JIT_WINDOW.toNanos()) {
+          boolean settled = jit.share() <= JitWatch.SETTLED && now - started >= options.latencyWarmup().toNanos();
+          if (settled || now - started >= options.warmupLimit().toNanos()) {
+            long wall = System.currentTimeMillis();
+            measureFrom.set(wall);
+            stopAt.set(wall + options.latencyDuration().toMillis());
+            measuring = now;
+          }
+          jit.reset();
+          window = now;
         }
       }
+      warmupSeconds = measuring == 0 ? Double.NaN : (measuring - started) / 1e9;
+      jitShare = jit.share();
+      stopAt.set(0);
       producer.join();
-      if (failed.get() || seen < n) {
-        throw new IllegalStateException("latency run produced " + seen + " of " + n);
+      if (failed.get() || seen < produced.get() || processing.isEmpty()) {
+        throw new IllegalStateException("latency run: " + seen + " of " + produced.get() + " records came back, "
+            + processing.size() + " measured");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
-    return new Latency(batch, rate, n - warmup, percentile(processing, 50), percentile(processing, 99), percentile(visible, 50),
-        percentile(visible, 99), percentile(inference, 50));
+    return new Latency(batch, rate, processing.size(), percentile(processing, 50), percentile(processing, 99),
+        percentile(visible, 50), percentile(visible, 99), percentile(inference, 50), warmupSeconds, jitShare);
   }
 
   static double percentile(List<Double> values, double p) {

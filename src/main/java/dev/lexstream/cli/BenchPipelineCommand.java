@@ -5,6 +5,7 @@ import dev.lexstream.bench.BenchPlots;
 import dev.lexstream.bench.PipelineBenchmark;
 import dev.lexstream.bench.PipelineBenchmark.Latency;
 import dev.lexstream.bench.PipelineBenchmark.Report;
+import dev.lexstream.bench.PipelineBenchmark.Warmup;
 import dev.lexstream.bench.PipelineBenchmark.Throughput;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -43,9 +44,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
   int latencySeconds;
 
   @Option(names = "--latency-warmup", defaultValue = "5",
-      description = "Seconds of the same offered load before the latency run starts counting: JIT compilation and the "
-          + "first commits of a fresh instance are not what the run measures (default ${DEFAULT-VALUE}).")
+      description = "Least seconds of the same offered load before the latency run starts counting; it goes on until "
+          + "the JIT has settled, up to --warmup-limit: JIT compilation and the first commits of a fresh instance are "
+          + "not what the run measures (default ${DEFAULT-VALUE}).")
   int latencyWarmup;
+
+  @Option(names = "--warmup-limit", defaultValue = "240",
+      description = "Most seconds each warm-up (backlog passes before the throughput runs; offered load before the "
+          + "latency run) waits for the JIT to settle, i.e. to compile under 5% of the time (default ${DEFAULT-VALUE}).")
+  int warmupLimit;
 
   @Option(names = "--property", paramLabel = "KEY=VALUE",
       description = "Kafka Streams/client property for the pipelines (kafka.properties), e.g. commit.interval.ms=200; "
@@ -68,6 +75,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
     if (latencyWarmup < 0) {
       throw new ParameterException(spec.commandLine(), "--latency-warmup: must be >= 0, got " + latencyWarmup);
     }
+    if (warmupLimit < 0) {
+      throw new ParameterException(spec.commandLine(), "--warmup-limit: must be >= 0, got " + warmupLimit);
+    }
     if (streamThreads < 1) {
       throw new ParameterException(spec.commandLine(), "--stream-threads: must be >= 1, got " + streamThreads);
     }
@@ -77,7 +87,8 @@ final class BenchPipelineCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Report report = new PipelineBenchmark(new PipelineBenchmark.Options(shortRecords, longRecords, batches,
-        latencyBatch, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(latencyWarmup), streamThreads, properties,
+        latencyBatch, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(latencyWarmup), Duration.ofSeconds(warmupLimit), streamThreads,
+        properties,
         Lexstream.defaultWorkDir().resolve("bench")),
         err).run();
     print(report, out);
@@ -90,6 +101,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
   private void print(Report report, PrintWriter out) {
     int top = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
+    Warmup w = report.warmup();
+    out.printf("warm-up: %d backlog passes in %.0f s; the JIT compiled %.0f%% of the time in the last pass, %.0f%% "
+        + "during the measured runs%n%n", w.passes(), w.seconds(), 100 * w.jitShare(), 100 * w.measuredJitShare());
     out.println("texts  batch   raw rec/s  pipeline rec/s  pipeline/raw  pipeline/pipeline@1");
     for (Throughput t : report.throughput()) {
       double base = report.get(t.texts(), 1).pipelinePerSecond();
@@ -104,8 +118,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
     out.printf("pipeline / raw model, short texts, batch %d: %.2f   (target >= 0.85)%n", gainBatch,
         report.get("short", gainBatch).pipelinePerSecond() / report.get("short", gainBatch).rawPerSecond());
     Latency l = report.latency();
-    out.printf("%nlatency, short texts, batch %d, offered %.0f rec/s (50%% of capacity), %d records after %d s of "
-        + "warm-up:%n", l.batch(), l.offeredPerSecond(), l.records(), latencyWarmup);
+    out.printf("%nlatency, short texts, batch %d, offered %.0f rec/s (50%% of capacity), %d records after %.0f s of "
+        + "warm-up (JIT compiling %.0f%% of the time while measured):%n", l.batch(), l.offeredPerSecond(), l.records(),
+        l.warmupSeconds(), 100 * l.jitShare());
     out.printf("  processing (input timestamp -> enriched record built): p50 %.0f ms, p99 %.0f ms%n",
         l.p50Processing(), l.p99Processing());
     out.printf("  visible to a read_committed consumer:                 p50 %.0f ms, p99 %.0f ms%n",
