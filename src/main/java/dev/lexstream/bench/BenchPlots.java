@@ -56,8 +56,8 @@ public final class BenchPlots {
     List<String> percentiles = List.of("p50", "p99");
     chart.addSeries("processing", percentiles, List.of(latency.p50Processing(), latency.p99Processing()));
     chart.addSeries("visible (read_committed)", percentiles, List.of(latency.p50Visible(), latency.p99Visible()));
-    chart.addSeries("target p99 (maxWait + 2 x inference)", percentiles,
-        List.of(0.0, PipelineBenchmark.latencyTargetMillis(latency)));
+    chart.addSeries("target p99, median device batch", percentiles, List.of(0.0, latency.targetFromMedianBatch()));
+    chart.addSeries("target p99, full batch", percentiles, List.of(0.0, latency.targetFromFullBatch()));
     return chart;
   }
 }

@@ -98,6 +98,7 @@ public final class InferenceExecutor implements AutoCloseable {
   private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread worker;
+  private volatile int carriedTexts;
 
   private InferenceExecutor(LoadedModel model, int maxBatch, boolean coalesce, String name, Metrics metrics) {
     if (maxBatch < 1) {
@@ -142,9 +143,9 @@ public final class InferenceExecutor implements AutoCloseable {
     return worker.isAlive();
   }
 
-  /** Texts waiting for the worker, all requests together. */
+  /** Texts waiting for the worker, all requests together (with the rest of one that filled the last device batch). */
   public int queuedTexts() {
-    return queue.stream().mapToInt(r -> r.texts().size()).sum();
+    return carriedTexts + queue.stream().mapToInt(r -> r.texts().size()).sum();
   }
 
   /**
@@ -193,6 +194,7 @@ public final class InferenceExecutor implements AutoCloseable {
         break;
       }
       carried = null;
+      carriedTexts = 0;
       if (first.request().result().isDone()) {
         continue; // it failed in the batch that ran its first texts
       }
@@ -217,6 +219,7 @@ public final class InferenceExecutor implements AutoCloseable {
         } else {
           chunk.addAll(part.items().subList(0, room));
           carried = new Part(next, List.copyOf(part.items().subList(room, part.items().size())));
+          carriedTexts = carried.items().size();
         }
       }
       run(chunk);
