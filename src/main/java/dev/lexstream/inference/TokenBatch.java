@@ -1,15 +1,18 @@
 // A batch of tokenized texts, before padding: what the model translators turn into tensors.
 package dev.lexstream.inference;
 
-import ai.djl.huggingface.tokenizers.Encoding;
+import static ai.djl.huggingface.tokenizers.jni.TokenizersLibrary.LIB;
+
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Token ids, attention masks and token types per text (unpadded). Tokenizing happens outside the
@@ -18,17 +21,65 @@ import java.util.List;
  */
 record TokenBatch(long[][] ids, long[][] masks, long[][] types) {
 
-    static TokenBatch encode(HuggingFaceTokenizer tokenizer, List<String> texts) {
-        Encoding[] encodings = tokenizer.batchEncode(texts);
-        long[][] ids = new long[encodings.length][];
-        long[][] masks = new long[encodings.length][];
-        long[][] types = new long[encodings.length][];
-        for (int i = 0; i < encodings.length; i++) {
-            ids[i] = encodings[i].getIds();
-            masks[i] = encodings[i].getAttentionMask();
-            types[i] = encodings[i].getTypeIds();
+    /** One text's token ids, attention mask and token types (unpadded). */
+    record Row(long[] ids, long[] mask, long[] types) {}
+
+    /**
+     * Tokenizes one text (special tokens added, as {@code DjlModel} builds its tokenizers). It goes
+     * through DJL's native binding and reads back only what the models take: {@link
+     * HuggingFaceTokenizer#encode} also copies every token string, word id and character span across
+     * JNI, which made a 20-token text cost ~58 µs instead of ~38 µs.
+     */
+    static Row row(HuggingFaceTokenizer tokenizer, String text) {
+        long encoding = LIB.encode(tokenizer.getHandle(), text, true);
+        try {
+            return read(encoding);
+        } finally {
+            LIB.deleteEncoding(encoding);
+        }
+    }
+
+    /**
+     * The texts' rows, in order: a text found in {@code known} (tokenized earlier, see {@code
+     * DjlModel#countTokens}) is taken from it and removed; the others are tokenized in one native call.
+     */
+    static TokenBatch encode(HuggingFaceTokenizer tokenizer, List<String> texts, Map<String, Row> known) {
+        long[][] ids = new long[texts.size()][];
+        long[][] masks = new long[texts.size()][];
+        long[][] types = new long[texts.size()][];
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            Row row = known.remove(texts.get(i));
+            if (row == null) {
+                missing.add(i);
+            } else {
+                ids[i] = row.ids();
+                masks[i] = row.mask();
+                types[i] = row.types();
+            }
+        }
+        if (!missing.isEmpty()) {
+            String[] inputs = missing.stream().map(texts::get).toArray(String[]::new);
+            long[] encodings = LIB.batchEncode(tokenizer.getHandle(), inputs, true);
+            try {
+                for (int j = 0; j < encodings.length; j++) {
+                    Row row = read(encodings[j]);
+                    int i = missing.get(j);
+                    ids[i] = row.ids();
+                    masks[i] = row.mask();
+                    types[i] = row.types();
+                }
+            } finally {
+                for (long encoding : encodings) {
+                    LIB.deleteEncoding(encoding);
+                }
+            }
         }
         return new TokenBatch(ids, masks, types);
+    }
+
+    private static Row read(long encoding) {
+        return new Row(LIB.getTokenIds(encoding), LIB.getAttentionMask(encoding), LIB.getTypeIds(encoding));
     }
 
     /** One row of {@code length} copies of {@code id}, fully attended. */

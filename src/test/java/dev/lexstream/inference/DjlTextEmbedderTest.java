@@ -55,6 +55,39 @@ class DjlTextEmbedderTest {
     }
 
     @Test
+    void aCountedTextIsNotTokenizedAgainAndEmbedsTheSame() {
+        DjlModel model = ((DjlTextEmbedder) int8).model();
+        List<String> texts = List.of(CAT, CAT2, STOCKS, CAT);
+        float[][] uncounted = int8.embed(texts);
+        for (String text : texts) {
+            int8.countTokens(text);
+        }
+        assertThat(model.countedTexts()).isEqualTo(3);
+        float[][] counted = int8.embed(texts);
+        assertThat(model.countedTexts()).as("run texts leave the store").isZero();
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(counted[i]).containsExactly(uncounted[i]);
+        }
+    }
+
+    @Test
+    void tokenRowsAreWhatDjlsEncodingSaysTruncatedAtTheModelsMaximum() {
+        var tokenizer = ((DjlTextEmbedder) int8).model().tokenizer();
+        String longText = String.join(" ", java.util.Collections.nCopies(400, "markets"));
+        for (String text : List.of(CAT, STOCKS, "naïve café — 東京", longText)) {
+            var encoding = tokenizer.encode(text);
+            TokenBatch.Row row = TokenBatch.row(tokenizer, text);
+            assertThat(row.ids()).containsExactly(encoding.getIds());
+            assertThat(row.mask()).containsExactly(encoding.getAttentionMask());
+            assertThat(row.types()).containsExactly(encoding.getTypeIds());
+        }
+        assertThat(TokenBatch.row(tokenizer, longText).ids()).hasSize(int8.maxTokens());
+        TokenBatch batch = TokenBatch.encode(tokenizer, List.of(CAT, longText), new java.util.HashMap<>());
+        assertThat(batch.ids()[0]).containsExactly(tokenizer.encode(CAT).getIds());
+        assertThat(batch.ids()[1]).hasSize(int8.maxTokens());
+    }
+
+    @Test
     void embedsWithExpectedSimilarities() {
         float[][] f = fp32.embed(List.of(CAT, CAT2, STOCKS));
         assertThat(cos(f[0], f[1])).isCloseTo(0.7695, within(0.01));
