@@ -224,7 +224,11 @@ public final class InferenceExecutor implements AutoCloseable {
       }
       run(chunk);
     }
-    failPending(new IllegalStateException("inference executor for " + model.modelId() + " closed"));
+    IllegalStateException closedNow = new IllegalStateException("inference executor for " + model.modelId() + " closed");
+    if (carried != null) {
+      carried.request().result().completeExceptionally(closedNow); // out of the queue: failPending would not see it
+    }
+    failPending(closedNow);
   }
 
   /** One device call; completes every request whose last texts were in it, or fails those that had texts in it. */

@@ -17,14 +17,16 @@ class InferenceExecutorTest {
   static final class RecordingModel implements TextEmbedder {
     final List<List<String>> calls = new CopyOnWriteArrayList<>();
     final CountDownLatch release = new CountDownLatch(1);
+    final CountDownLatch releaseSecond = new CountDownLatch(1);
     volatile boolean holdFirstCall;
+    volatile boolean holdSecondCall;
 
     @Override
     public float[][] embed(List<String> texts) {
       calls.add(List.copyOf(texts));
-      if (holdFirstCall && calls.size() == 1) {
+      if ((holdFirstCall && calls.size() == 1) || (holdSecondCall && calls.size() == 2)) {
         try {
-          release.await(10, TimeUnit.SECONDS);
+          (calls.size() == 1 ? release : releaseSecond).await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
@@ -129,6 +131,28 @@ class InferenceExecutorTest {
       assertThat(executor.embed(List.of("after"))).hasSize(1);
       assertThat(model.calls).containsExactly(List.of("x"), List.of("a", "aa", "aaa", "BOOM"), List.of("after"));
     }
+  }
+
+  @Test
+  void closingFailsTheRestOfARequestThatFilledTheLastDeviceBatch() throws Exception {
+    RecordingModel model = new RecordingModel();
+    model.holdFirstCall = true;
+    model.holdSecondCall = true;
+    InferenceExecutor executor = InferenceExecutor.start(model, 4, true);
+    var first = CompletableFuture.supplyAsync(() -> executor.embed(List.of("x")));
+    await().until(() -> model.calls.size() == 1);
+    var a = CompletableFuture.supplyAsync(() -> executor.embed(List.of("a", "aa", "aaa")));
+    await().until(() -> executor.queuedTexts() == 3);
+    var b = CompletableFuture.supplyAsync(() -> executor.embed(List.of("b", "bb", "bbb")));
+    await().until(() -> executor.queuedTexts() == 6);
+    model.release.countDown();
+    await().until(() -> model.calls.size() == 2); // [a, aa, aaa, b] runs; [bb, bbb] waits to lead the next batch
+    assertThat(executor.queuedTexts()).isEqualTo(2);
+    executor.close();
+    first.get();
+    assertThat(a.get(10, TimeUnit.SECONDS)).hasSize(3);
+    assertThatThrownBy(() -> b.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   @Test
