@@ -93,21 +93,28 @@ class InferenceExecutorTest {
     }
   }
 
+  /** Requests queued behind a held first call ({@code ["x"]}), which is then released: {@code [first, a, b]}. */
+  private static List<CompletableFuture<List<InferenceExecutor.Embedding>>> queuedBehindAHeldCall(
+      InferenceExecutor executor, RecordingModel model, List<String> a, List<String> b) {
+    var first = CompletableFuture.supplyAsync(() -> executor.embed(List.of("x")));
+    await().until(() -> model.calls.size() == 1);
+    var queuedA = CompletableFuture.supplyAsync(() -> executor.embed(a));
+    await().until(() -> executor.queuedTexts() == a.size());
+    var queuedB = CompletableFuture.supplyAsync(() -> executor.embed(b));
+    await().until(() -> executor.queuedTexts() == a.size() + b.size());
+    model.release.countDown();
+    return List.of(first, queuedA, queuedB);
+  }
+
   @Test
   void fillsADeviceBatchWithTheFirstTextsOfARequestThatDoesNotFitWhole() throws Exception {
     RecordingModel model = new RecordingModel();
     model.holdFirstCall = true;
     try (InferenceExecutor executor = InferenceExecutor.start(model, 4, true)) {
-      var first = CompletableFuture.supplyAsync(() -> executor.embed(List.of("x")));
-      await().until(() -> model.calls.size() == 1);
-      var a = CompletableFuture.supplyAsync(() -> executor.embed(List.of("a", "aa", "aaa")));
-      await().until(() -> executor.queuedTexts() == 3);
-      var b = CompletableFuture.supplyAsync(() -> executor.embed(List.of("bbbbb", "bbbbbb", "bbbbbbb")));
-      await().until(() -> executor.queuedTexts() == 6);
-      model.release.countDown();
-      first.get();
-      assertThat(a.get()).extracting(e -> e.vector()[0]).containsExactly(1f, 2f, 3f);
-      assertThat(b.get()).extracting(e -> e.vector()[0]).containsExactly(5f, 6f, 7f);
+      var calls = queuedBehindAHeldCall(executor, model, List.of("a", "aa", "aaa"), List.of("bbbbb", "bbbbbb", "bbbbbbb"));
+      calls.get(0).get();
+      assertThat(calls.get(1).get()).extracting(e -> e.vector()[0]).containsExactly(1f, 2f, 3f);
+      assertThat(calls.get(2).get()).extracting(e -> e.vector()[0]).containsExactly(5f, 6f, 7f);
       assertThat(model.calls).containsExactly(List.of("x"), List.of("a", "aa", "aaa", "bbbbb"),
           List.of("bbbbbb", "bbbbbbb"));
     }
@@ -118,16 +125,10 @@ class InferenceExecutorTest {
     RecordingModel model = new RecordingModel();
     model.holdFirstCall = true;
     try (InferenceExecutor executor = InferenceExecutor.start(model, 4, true)) {
-      var first = CompletableFuture.supplyAsync(() -> executor.embed(List.of("x")));
-      await().until(() -> model.calls.size() == 1);
-      var a = CompletableFuture.supplyAsync(() -> executor.embed(List.of("a", "aa", "aaa")));
-      await().until(() -> executor.queuedTexts() == 3);
-      var b = CompletableFuture.supplyAsync(() -> executor.embed(List.of("BOOM", "b", "bb")));
-      await().until(() -> executor.queuedTexts() == 6);
-      model.release.countDown();
-      first.get();
-      assertThatThrownBy(a::get).hasCauseInstanceOf(IllegalStateException.class);
-      assertThatThrownBy(b::get).hasCauseInstanceOf(IllegalStateException.class);
+      var calls = queuedBehindAHeldCall(executor, model, List.of("a", "aa", "aaa"), List.of("BOOM", "b", "bb"));
+      calls.get(0).get();
+      assertThatThrownBy(calls.get(1)::get).hasCauseInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(calls.get(2)::get).hasCauseInstanceOf(IllegalStateException.class);
       assertThat(executor.embed(List.of("after"))).hasSize(1);
       assertThat(model.calls).containsExactly(List.of("x"), List.of("a", "aa", "aaa", "BOOM"), List.of("after"));
     }
@@ -139,19 +140,13 @@ class InferenceExecutorTest {
     model.holdFirstCall = true;
     model.holdSecondCall = true;
     InferenceExecutor executor = InferenceExecutor.start(model, 4, true);
-    var first = CompletableFuture.supplyAsync(() -> executor.embed(List.of("x")));
-    await().until(() -> model.calls.size() == 1);
-    var a = CompletableFuture.supplyAsync(() -> executor.embed(List.of("a", "aa", "aaa")));
-    await().until(() -> executor.queuedTexts() == 3);
-    var b = CompletableFuture.supplyAsync(() -> executor.embed(List.of("b", "bb", "bbb")));
-    await().until(() -> executor.queuedTexts() == 6);
-    model.release.countDown();
+    var calls = queuedBehindAHeldCall(executor, model, List.of("a", "aa", "aaa"), List.of("b", "bb", "bbb"));
     await().until(() -> model.calls.size() == 2); // [a, aa, aaa, b] runs; [bb, bbb] waits to lead the next batch
     assertThat(executor.queuedTexts()).isEqualTo(2);
     executor.close();
-    first.get();
-    assertThat(a.get(10, TimeUnit.SECONDS)).hasSize(3);
-    assertThatThrownBy(() -> b.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
+    calls.get(0).get();
+    assertThat(calls.get(1).get(10, TimeUnit.SECONDS)).hasSize(3);
+    assertThatThrownBy(() -> calls.get(2).get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
   }
 
