@@ -490,82 +490,65 @@ final class DjlModel implements AutoCloseable {
         return wide ? runWide(batch) : run(batch);
     }
 
+    /** On the wide session when there is one and it is free, else on a narrow predictor. */
     private float[][] runUnsplit(TokenBatch batch) {
-        if (wide == null) {
-            return run(batch);
-        }
-        if (closed) {
-            throw new IllegalStateException("model " + model.id() + " is closed");
-        }
-        Predictor<TokenBatch, float[][]> predictor = wide.poll();
+        ensureOpen();
+        Predictor<TokenBatch, float[][]> predictor = wide == null ? null : wide.poll();
         if (predictor == null) {
             return run(batch);
         }
-        try {
-            wideRuns.incrementAndGet();
-            return forward(predictor, batch);
-        } finally {
-            wide.add(predictor);
-        }
+        wideRuns.incrementAndGet();
+        return runAndReturn(wide, predictor, batch);
     }
 
     private float[][] runWide(TokenBatch batch) {
         if (wide == null) {
             throw new IllegalStateException("model " + model.id() + " has no wide session");
         }
-        if (closed) {
-            throw new IllegalStateException("model " + model.id() + " is closed");
-        }
-        Predictor<TokenBatch, float[][]> predictor;
-        try {
-            predictor = wide.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InferenceException("interrupted while waiting for the wide predictor", e);
-        }
-        try {
-            wideRuns.incrementAndGet();
-            return forward(predictor, batch);
-        } finally {
-            wide.add(predictor);
-        }
+        Predictor<TokenBatch, float[][]> predictor = borrow(wide, "the wide predictor");
+        wideRuns.incrementAndGet();
+        return runAndReturn(wide, predictor, batch);
     }
 
     private float[][] run(TokenBatch batch) {
-        Predictor<TokenBatch, float[][]> predictor = borrow();
-        try {
-            return forward(predictor, batch);
-        } finally {
-            predictors.add(predictor);
-        }
+        return runAndReturn(predictors, borrow(predictors, "a predictor"), batch);
     }
 
-    private float[][] forward(Predictor<TokenBatch, float[][]> predictor, TokenBatch batch) {
+    /** One forward pass on a predictor borrowed from {@code pool}, which gets it back whatever happens. */
+    private float[][] runAndReturn(BlockingQueue<Predictor<TokenBatch, float[][]>> pool,
+                                   Predictor<TokenBatch, float[][]> predictor, TokenBatch batch) {
         try {
             return predictor.predict(batch);
         } catch (TranslateException | RuntimeException e) {
             throw new InferenceException("inference failed with " + model.id() + ": " + e.getMessage(), e);
+        } finally {
+            pool.add(predictor);
         }
     }
 
-    private Predictor<TokenBatch, float[][]> borrow() {
+    private Predictor<TokenBatch, float[][]> borrow(BlockingQueue<Predictor<TokenBatch, float[][]>> pool,
+                                                    String what) {
+        ensureOpen();
+        try {
+            return pool.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InferenceException("interrupted while waiting for " + what, e);
+        }
+    }
+
+    private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("model " + model.id() + " is closed");
         }
-        try {
-            return predictors.take();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InferenceException("interrupted while waiting for a predictor", e);
-        }
     }
 
-    /** Token count as the model sees it (special tokens included, capped at max_tokens). */
     /**
-     * The text's token count, up to the model's maximum. The tokens are kept until {@link #predict}
-     * runs the same text, so that a text counted on a stream thread (for the batch's token budget)
-     * is not tokenized again on the model's critical path: at ~40 µs a short text, tokenizing was
-     * ~4% of a device batch's time, on one thread while the other cores waited for the parts.
+     * The text's token count as the model sees it (special tokens included, capped at max_tokens).
+     * The tokens are kept until {@link #predict} runs the same text, so that a text counted on a
+     * stream thread (for the batch's token budget) is not tokenized again on the model's critical
+     * path: at ~40 µs a short text, tokenizing was ~4% of a device batch's time, on one thread
+     * while the other cores waited for the parts.
      */
     int countTokens(String text) {
         Objects.requireNonNull(text, "text");
