@@ -1,11 +1,9 @@
 package dev.lexstream.inference;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
-import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -98,7 +96,8 @@ public final class InferenceExecutor implements AutoCloseable {
   private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Thread worker;
-  private volatile int carriedTexts;
+  /** The rest of a request whose first texts filled the last device batch; it leads the next one. Worker-owned. */
+  private volatile Part carried;
 
   private InferenceExecutor(LoadedModel model, int maxBatch, boolean coalesce, String name, Metrics metrics) {
     if (maxBatch < 1) {
@@ -145,7 +144,8 @@ public final class InferenceExecutor implements AutoCloseable {
 
   /** Texts waiting for the worker, all requests together (with the rest of one that filled the last device batch). */
   public int queuedTexts() {
-    return carriedTexts + queue.stream().mapToInt(r -> r.texts().size()).sum();
+    Part rest = carried;
+    return (rest == null ? 0 : rest.items().size()) + queue.stream().mapToInt(r -> r.texts().size()).sum();
   }
 
   /**
@@ -185,7 +185,6 @@ public final class InferenceExecutor implements AutoCloseable {
   }
 
   private void work() {
-    Part carried = null; // the rest of a request whose first texts filled the last device batch
     while (!closed.get()) {
       Part first;
       try {
@@ -194,7 +193,6 @@ public final class InferenceExecutor implements AutoCloseable {
         break;
       }
       carried = null;
-      carriedTexts = 0;
       if (first.request().result().isDone()) {
         continue; // it failed in the batch that ran its first texts
       }
@@ -219,14 +217,14 @@ public final class InferenceExecutor implements AutoCloseable {
         } else {
           chunk.addAll(part.items().subList(0, room));
           carried = new Part(next, List.copyOf(part.items().subList(room, part.items().size())));
-          carriedTexts = carried.items().size();
         }
       }
       run(chunk);
     }
     IllegalStateException closedNow = new IllegalStateException("inference executor for " + model.modelId() + " closed");
-    if (carried != null) {
-      carried.request().result().completeExceptionally(closedNow); // out of the queue: failPending would not see it
+    Part rest = carried;
+    if (rest != null) {
+      rest.request().result().completeExceptionally(closedNow); // out of the queue: failPending would not see it
     }
     failPending(closedNow);
   }
@@ -260,14 +258,10 @@ public final class InferenceExecutor implements AutoCloseable {
         }
       }
     } catch (Throwable e) {
-      account(chunk, System.nanoTime() - start, true);
       // whatever the model throws must reach the callers: a dead worker would hang every stream thread
-      Set<Request> failed = Collections.newSetFromMap(new IdentityHashMap<>());
-      for (Item item : chunk) {
-        if (failed.add(item.request())) {
-          report(item.request());
-          item.request().result().completeExceptionally(e);
-        }
+      for (Request request : account(chunk, System.nanoTime() - start, true)) {
+        report(request);
+        request.result().completeExceptionally(e);
       }
       if (e instanceof Error) {
         log.error("model {} failed with {}", model.modelId(), e.getClass().getName());
@@ -275,10 +269,14 @@ public final class InferenceExecutor implements AutoCloseable {
     }
   }
 
-  /** Adds a device call's time to each request that had texts in it, and reports the device batch. */
-  private void account(List<Item> chunk, long nanos, boolean failed) {
+  /**
+   * Adds a device call's time to each request that had texts in it, and reports the device batch.
+   *
+   * @return those requests, each once, in the order of their first text in the chunk
+   */
+  private Set<Request> account(List<Item> chunk, long nanos, boolean failed) {
     // a request's items may be spread over the chunk (sorted by length): count each call once per request
-    Set<Request> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Set<Request> seen = new LinkedHashSet<>(); // Request keeps Object's identity equality
     for (Item item : chunk) {
       Request request = item.request();
       if (seen.add(request)) {
@@ -287,6 +285,7 @@ public final class InferenceExecutor implements AutoCloseable {
       }
     }
     safely(() -> metrics.deviceBatch(name, chunk.size(), nanos, failed));
+    return seen;
   }
 
   private void report(Request request) {
