@@ -12,8 +12,8 @@ import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.kafka.EmbeddedKafka;
 import dev.lexstream.kafka.TopicAdmin;
 import dev.lexstream.ops.MetricNames;
-import io.micrometer.core.instrument.Counter;
 import dev.lexstream.serde.AvroCodec;
+import io.micrometer.core.instrument.Counter;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -164,13 +164,14 @@ public final class PipelineBenchmark {
         }
       }
       Warmup warmup = new Warmup(passes, warmupSeconds, share, jit.share());
-      List<String> shortTexts = BenchTexts.make(options.shortRecords(), false, 7);
       Throughput atLatencyBatch = throughput.stream()
           .filter(t -> t.texts().equals("short") && t.batch() == options.latencyBatch())
           .findFirst()
-          .orElseGet(() -> new Throughput("short", options.latencyBatch(),
-              rawThroughput(raw, shortTexts, options.latencyBatch()),
-              pipelineThroughput(broker.bootstrap(), shortTexts, options.latencyBatch())));
+          .orElseGet(() -> {
+            List<String> shortTexts = BenchTexts.make(options.shortRecords(), false, 7);
+            return new Throughput("short", options.latencyBatch(), rawThroughput(raw, shortTexts, options.latencyBatch()),
+                pipelineThroughput(broker.bootstrap(), shortTexts, options.latencyBatch()));
+          });
       double fullBatchMillis = 1000.0 * options.latencyBatch() / atLatencyBatch.rawPerSecond();
       Latency latency = latency(broker.bootstrap(), options.latencyBatch(), atLatencyBatch.pipelinePerSecond() / 2,
           fullBatchMillis);
