@@ -80,7 +80,7 @@ def load_weights(model_proto, layers):
         sd[f"{t}.output.bias"] = init[f"{o}.output.dense.bias"]
         sd[f"{t}.out_norm.weight"] = init[f"{o}.output.LayerNorm.weight"]
         sd[f"{t}.out_norm.bias"] = init[f"{o}.output.LayerNorm.bias"]
-    return {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in sd.items()}
+    return {k: torch.from_numpy(np.array(v, copy=True)) for k, v in sd.items()}
 
 
 def main():
