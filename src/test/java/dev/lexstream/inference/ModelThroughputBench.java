@@ -28,9 +28,10 @@ import org.junit.jupiter.api.Test;
  *
  * The table is printed and written to {@code target/bench/models.md}.
  *
- * Engines: Lexstream's DJL ONNX Runtime fp32 and int8 (the builtins) with the default options
- * (narrow predictors for split batches, the wide all-cores session for batches too small to
- * split) and without the wide session (what the wide session adds), DJL PyTorch on the
+ * Engines: Lexstream's DJL ONNX Runtime fp32 and int8 (the builtins, which run their fused graph)
+ * with the default options (narrow predictors for split batches, the wide all-cores session for
+ * batches too small to split), without the wide session (what the wide session adds), and on the
+ * exports as the jars hold them (what {@link BertFusion} adds), DJL PyTorch on the
  * TorchScript conversion (when tools/minilm_to_torchscript.py has produced it), langchain4j fp32
  * and int8. Each cell runs every engine in turn, {@code rounds} times, and keeps each engine's
  * best round, so a noisy neighbour on the machine penalizes every engine alike. Lexstream's
@@ -128,6 +129,14 @@ class ModelThroughputBench {
         engines.add(new Named("lexstream ORT fp32 no wide", ortFp32Narrow::embed, ortFp32Narrow));
         TextEmbedder ortInt8Narrow = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(), work, narrow);
         engines.add(new Named("lexstream ORT int8 no wide", ortInt8Narrow::embed, ortInt8Narrow));
+        // the builtins' exports as they come in the jars, without BertFusion
+        Path exports = Files.createTempDirectory("exports");
+        TextEmbedder fp32Export = DjlTextEmbedder.load(BertFusionTest.exportDirectory(work, "all-minilm-l6-v2", exports),
+                DeviceSpec.cpu(), work, options);
+        engines.add(new Named("lexstream ORT fp32 export", fp32Export::embed, fp32Export));
+        TextEmbedder int8Export = DjlTextEmbedder.load(BertFusionTest.exportDirectory(work, "all-minilm-l6-v2-q", exports),
+                DeviceSpec.cpu(), work, options);
+        engines.add(new Named("lexstream ORT int8 export", int8Export::embed, int8Export));
         Path ts = TorchScriptParityTest.torchScriptDir();
         if (Files.isDirectory(ts)) {
             TextEmbedder pt = DjlTextEmbedder.load(ModelSource.parse(ts.toString()), DeviceSpec.cpu(), work, options);
@@ -178,9 +187,10 @@ class ModelThroughputBench {
             out.append(cpu ? "\nTexts per CPU-second of the process (all threads):\n\n" : "Texts/s (wall clock):\n\n");
             out.append("| texts / batch |");
             engines.forEach(e -> out.append(' ').append(e.name()).append(" |"));
-            out.append(" ORT fp32 / l4j fp32 | ORT int8 / l4j int8 | fp32 no wide / l4j | int8 no wide / l4j |\n|---|");
+            out.append(" ORT fp32 / l4j fp32 | ORT int8 / l4j int8 | fp32 no wide / l4j | int8 no wide / l4j "
+                    + "| fp32 export / l4j | int8 export / l4j |\n|---|");
             engines.forEach(e -> out.append("---:|"));
-            out.append("---:|---:|---:|---:|\n");
+            out.append("---:|---:|---:|---:|---:|---:|\n");
             table.forEach((cell, row) -> {
                 out.append("| ").append(cell).append(" |");
                 engines.forEach(e -> out.append(String.format(Locale.ROOT, " %.0f |", value(row.get(e.name()), cpu))));
@@ -190,8 +200,11 @@ class ModelThroughputBench {
                 double int8Narrow = value(row.get("lexstream ORT int8 no wide"), cpu);
                 double peerFp32 = value(row.get("langchain4j fp32"), cpu);
                 double peerInt8 = value(row.get("langchain4j int8"), cpu);
-                out.append(String.format(Locale.ROOT, " %.2f | %.2f | %.2f | %.2f |%n", fp32 / peerFp32, int8 / peerInt8,
-                        fp32Narrow / peerFp32, int8Narrow / peerInt8));
+                double fp32Unfused = value(row.get("lexstream ORT fp32 export"), cpu);
+                double int8Unfused = value(row.get("lexstream ORT int8 export"), cpu);
+                out.append(String.format(Locale.ROOT, " %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |%n", fp32 / peerFp32,
+                        int8 / peerInt8, fp32Narrow / peerFp32, int8Narrow / peerInt8, fp32Unfused / peerFp32,
+                        int8Unfused / peerInt8));
             });
         }
         System.out.println("BENCH RESULT\n" + out);
