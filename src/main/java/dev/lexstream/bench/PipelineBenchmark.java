@@ -50,7 +50,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class PipelineBenchmark {
   private static final int PARTITIONS = 4;
   private static final Duration MAX_WAIT = Duration.ofMillis(50);
-  private static final String MODEL = "builtin:all-minilm-l6-v2-q";
   /** The latency run's warm-up checks the JIT over windows this long. */
   private static final Duration JIT_WINDOW = Duration.ofSeconds(5);
 
@@ -63,7 +62,7 @@ public final class PipelineBenchmark {
    *                         the latency run) waits for the JIT to settle ({@link JitWatch#SETTLED})
    * @param kafkaProperties  added to the pipeline's {@code kafka.properties} (after {@code num.stream.threads})
    */
-  public record Options(int shortRecords, int longRecords, List<Integer> batchSizes, int latencyBatch,
+  public record Options(String model, int shortRecords, int longRecords, List<Integer> batchSizes, int latencyBatch,
       Duration latencyDuration, Duration latencyWarmup, Duration warmupLimit, int streamThreads,
       Map<String, String> kafkaProperties, Path workDir) {
     public Options {
@@ -131,7 +130,7 @@ public final class PipelineBenchmark {
     }
     List<Throughput> throughput = new ArrayList<>();
     try (EmbeddedKafka broker = EmbeddedKafka.start(null, 0);
-        TextEmbedder raw = DjlTextEmbedder.load(ModelSource.parse(MODEL), DeviceSpec.cpu(), options.workDir())) {
+        TextEmbedder raw = DjlTextEmbedder.load(ModelSource.parse(options.model()), DeviceSpec.cpu(), options.workDir())) {
       // unmeasured passes first, until the JIT has compiled the pipeline's code paths (decode, buffer,
       // executor, encode, transactions, and Kafka's clients and broker); the raw model warms up per call
       int top = options.batchSizes().stream().mapToInt(Integer::intValue).max().orElse(1);
@@ -215,7 +214,7 @@ public final class PipelineBenchmark {
                   Sports: Sports news about games, teams, players, matches and championships
                   Business: Business news about companies, stocks, markets, the economy and earnings
                   Sci/Tech: Technology and science news about computers, software, the internet, space and research
-        """.formatted(bootstrap, pipeline, PARTITIONS, properties(), MODEL, batch, pipeline, pipeline, batch,
+        """.formatted(bootstrap, pipeline, PARTITIONS, properties(), options.model(), batch, pipeline, pipeline, batch,
         MAX_WAIT.toMillis(), batch == 1 ? 1 : BatchingSettings.DEFAULT_IN_FLIGHT);
   }
 

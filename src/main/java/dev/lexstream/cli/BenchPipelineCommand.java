@@ -7,6 +7,7 @@ import dev.lexstream.bench.PipelineBenchmark.Latency;
 import dev.lexstream.bench.PipelineBenchmark.Report;
 import dev.lexstream.bench.PipelineBenchmark.Warmup;
 import dev.lexstream.bench.PipelineBenchmark.Throughput;
+import dev.lexstream.inference.ModelSource;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,11 @@ import picocli.CommandLine.Spec;
         + "long (~120 tokens) texts, on an embedded broker; then p50/p99 latency at 50% of measured capacity.")
 final class BenchPipelineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
+
+  @Option(names = "--model", defaultValue = "builtin:all-minilm-l6-v2-q",
+      description = "Model source of the pipeline and the raw model: a builtin or a model directory "
+          + "(default ${DEFAULT-VALUE}).")
+  String model;
 
   @Option(names = "--short-records", defaultValue = "3000", description = "Short texts per run (default ${DEFAULT-VALUE}).")
   int shortRecords;
@@ -81,12 +87,17 @@ final class BenchPipelineCommand implements Callable<Integer> {
     if (streamThreads < 1) {
       throw new ParameterException(spec.commandLine(), "--stream-threads: must be >= 1, got " + streamThreads);
     }
+    try {
+      ModelSource.parse(model);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), "--model: " + e.getMessage());
+    }
     if (shortRecords < 100 || longRecords < 50) {
       throw new ParameterException(spec.commandLine(), "--short-records >= 100 and --long-records >= 50");
     }
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Report report = new PipelineBenchmark(new PipelineBenchmark.Options(shortRecords, longRecords, batches,
+    Report report = new PipelineBenchmark(new PipelineBenchmark.Options(model, shortRecords, longRecords, batches,
         latencyBatch, Duration.ofSeconds(latencySeconds), Duration.ofSeconds(latencyWarmup), Duration.ofSeconds(warmupLimit), streamThreads,
         properties,
         Lexstream.defaultWorkDir().resolve("bench")),
@@ -102,6 +113,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
   private void print(Report report, PrintWriter out) {
     int top = batches.stream().mapToInt(Integer::intValue).max().orElse(1);
     Warmup w = report.warmup();
+    out.printf("model: %s%n", model);
     out.printf("warm-up: %d backlog passes in %.0f s; the JIT compiled %.0f%% of the time in the last pass, %.0f%% "
         + "during the measured runs%n%n", w.passes(), w.seconds(), 100 * w.jitShare(), 100 * w.measuredJitShare());
     out.println("texts  batch   raw rec/s  pipeline rec/s  pipeline/raw  pipeline/pipeline@1");

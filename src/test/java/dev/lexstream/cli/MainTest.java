@@ -49,7 +49,7 @@ class MainTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"--batches=8,32", "--latency-warmup=-1", "--warmup-limit=-5", "--stream-threads=0", "--short-records=10"})
+  @ValueSource(strings = {"--batches=8,32", "--latency-warmup=-1", "--warmup-limit=-5", "--stream-threads=0", "--short-records=10", "--model=builtin:nope"})
   void benchPipelineRejectsBadOptionsBeforeStartingAnything(String option) {
     assertThat(run("bench", "pipeline", option)).isEqualTo(2);
     assertThat(err.toString()).contains(option.substring(0, option.indexOf('=')));
