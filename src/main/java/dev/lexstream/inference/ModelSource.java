@@ -20,6 +20,9 @@ import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * A parsed model source: {@code builtin:all-minilm-l6-v2}, {@code builtin:all-minilm-l6-v2-q}, or a
  * directory holding exactly one weights file ({@code *.onnx} for ONNX Runtime, {@code *.pt}
@@ -29,6 +32,8 @@ import java.util.stream.Stream;
  * kind, labels, max length, pooling, input names.
  */
 public final class ModelSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelSource.class);
 
     static final String BUILTIN_PREFIX = "builtin:";
     static final String TOKENIZER_FILE = "tokenizer.json";
@@ -151,7 +156,10 @@ public final class ModelSource {
         Path fused = dir.resolve(FUSED_FILE);
         if (!Files.isRegularFile(fused)
                 || Files.getLastModifiedTime(fused).compareTo(Files.getLastModifiedTime(onnx)) < 0) {
-            BertFusion.fuse(onnx, fused, builtin.heads(), builtin.epsilon());
+            long started = System.nanoTime();
+            int layers = BertFusion.fuse(onnx, fused, builtin.heads(), builtin.epsilon());
+            LOG.info("Fused the {} layers of {} into {} in {} ms", layers, id(), fused,
+                    (System.nanoTime() - started) / 1_000_000);
         }
         return new ResolvedModel(id(), builtinVersion(), fused, WeightsFormat.ONNX, tokenizer, ModelDescriptor.textEmbedding());
     }
