@@ -156,8 +156,10 @@ public final class PipelineBenchmark {
           // one of the three runs then moves the ratio less
           double rawBefore = rawThroughput(raw, texts, batch);
           double pipelineRate = pipelineThroughput(broker.bootstrap(), texts, batch);
-          double rawRate = (rawBefore + rawThroughput(raw, texts, batch)) / 2;
-          progress.printf("  %-5s batch %3d: raw %7.1f rec/s, pipeline %7.1f rec/s%n", kind, batch, rawRate, pipelineRate);
+          double rawAfter = rawThroughput(raw, texts, batch);
+          double rawRate = (rawBefore + rawAfter) / 2;
+          progress.printf("  %-5s batch %3d: raw %7.1f rec/s (%.1f before, %.1f after), pipeline %7.1f rec/s%n", kind,
+              batch, rawRate, rawBefore, rawAfter, pipelineRate);
           progress.flush();
           throughput.add(new Throughput(kind, batch, rawRate, pipelineRate));
         }
