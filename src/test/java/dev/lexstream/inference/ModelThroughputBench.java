@@ -216,6 +216,7 @@ class ModelThroughputBench {
                 e.closer().close();
             }
         }
+        org.apache.kafka.common.utils.Utils.delete(exports.toFile());
     }
 
 }
