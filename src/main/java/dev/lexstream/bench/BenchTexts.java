@@ -1,11 +1,39 @@
 package dev.lexstream.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.stream.Collectors;
 
-/** Deterministic synthetic news-like texts of two lengths (~20 and ~120 tokens) for benchmarks. */
-final class BenchTexts {
+/**
+ * Deterministic synthetic news-like texts of two lengths (~20 and ~120 tokens) for benchmarks, and
+ * the news topic labels their pipelines (and the tests' pipelines) classify them into.
+ */
+public final class BenchTexts {
+  /**
+   * AG News topics with the descriptions a zero-shot head embeds; config/demo.yaml and
+   * config/agnews-zeroshot.yaml spell out the same ones for readers.
+   */
+  public static final Map<String, String> NEWS_LABELS = newsLabels();
+
+  private static Map<String, String> newsLabels() {
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put("World", "International news about politics, governments, elections, war and diplomacy");
+    labels.put("Sports", "Sports news about games, teams, players, matches and championships");
+    labels.put("Business", "Business news about companies, stocks, markets, the economy and earnings");
+    labels.put("Sci/Tech", "Technology and science news about computers, software, the internet, space and research");
+    return java.util.Collections.unmodifiableMap(labels);
+  }
+
+  /** {@link #NEWS_LABELS} as a YAML flow mapping, for the {@code labels} of a classify task in a generated config. */
+  public static String newsLabelsYaml() {
+    return NEWS_LABELS.entrySet().stream()
+        .map(e -> '"' + e.getKey() + "\": \"" + e.getValue() + '"')
+        .collect(Collectors.joining(", ", "{", "}"));
+  }
+
   private static final String[] SUBJECTS = {"the election results", "the cup final", "quarterly earnings",
       "a new chip design", "the climate summit", "the transfer window", "the central bank", "a space launch"};
   private static final String[] VERBS = {"surprised", "worried", "delighted", "confused", "reassured", "divided"};

@@ -211,13 +211,9 @@ public final class PipelineBenchmark {
             classify:
               - name: topic
                 model: minilm
-                labels:
-                  World: International news about politics, governments, elections, war and diplomacy
-                  Sports: Sports news about games, teams, players, matches and championships
-                  Business: Business news about companies, stocks, markets, the economy and earnings
-                  Sci/Tech: Technology and science news about computers, software, the internet, space and research
+                labels: %s
         """.formatted(bootstrap, pipeline, PARTITIONS, properties(), options.model(), batch, pipeline, pipeline, batch,
-        MAX_WAIT.toMillis(), batch == 1 ? 1 : BatchingSettings.DEFAULT_IN_FLIGHT);
+        MAX_WAIT.toMillis(), batch == 1 ? 1 : BatchingSettings.DEFAULT_IN_FLIGHT, BenchTexts.newsLabelsYaml());
   }
 
   private String properties() {

@@ -2,6 +2,7 @@ package dev.lexstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.lexstream.bench.BenchTexts;
 import dev.lexstream.kafka.EmbeddedKafka;
 import dev.lexstream.kafka.TopicAdmin;
 import java.nio.charset.StandardCharsets;
@@ -63,12 +64,8 @@ class CrashRecoveryTest {
             classify:
               - name: topic
                 model: minilm
-                labels:
-                  World: International news about politics, governments, elections, war and diplomacy
-                  Sports: Sports news about games, teams, players, matches and championships
-                  Business: Business news about companies, stocks, markets, the economy and earnings
-                  Sci/Tech: Technology and science news about computers, software, the internet, space and research
-        """.formatted(bootstrap, pipeline, PARTITIONS, streamThreads, pipeline, pipeline));
+                labels: %s
+        """.formatted(bootstrap, pipeline, PARTITIONS, streamThreads, pipeline, pipeline, BenchTexts.newsLabelsYaml()));
     return file;
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import dev.lexstream.bench.BenchTexts;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,16 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ZeroShotClassifierTest {
-
-    /** The demo's news labels (config/demo.yaml uses the same descriptions). */
-    static final Map<String, String> NEWS_LABELS = new LinkedHashMap<>();
-
-    static {
-        NEWS_LABELS.put("World", "International news about politics, governments, elections, war and diplomacy");
-        NEWS_LABELS.put("Sports", "Sports news about games, teams, players, matches and championships");
-        NEWS_LABELS.put("Business", "Business news about companies, stocks, markets, the economy and earnings");
-        NEWS_LABELS.put("Sci/Tech", "Technology and science news about computers, software, the internet, space and research");
-    }
 
     /** Invented for this test; not taken from any dataset. */
     static final Map<String, List<String>> HEADLINES = Map.of(
@@ -94,7 +86,7 @@ class ZeroShotClassifierTest {
 
     @Test
     void classifiesHeadlinesZeroShot() {
-        ZeroShotClassifier classifier = ZeroShotClassifier.create(int8, NEWS_LABELS);
+        ZeroShotClassifier classifier = ZeroShotClassifier.create(int8, BenchTexts.NEWS_LABELS);
         List<String> texts = new ArrayList<>();
         List<String> gold = new ArrayList<>();
         HEADLINES.forEach((label, list) -> list.forEach(t -> {
