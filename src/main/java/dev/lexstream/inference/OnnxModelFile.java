@@ -101,6 +101,7 @@ final class OnnxModelFile {
     static OnnxModelFile read(Path file) throws IOException {
         CodedInputStream in = CodedInputStream.newInstance(Files.readAllBytes(file));
         in.setSizeLimit(Integer.MAX_VALUE);
+        in.enableAliasing(true); // sub-messages and tensors are views of the file's bytes, not copies
         List<Node> nodes = new ArrayList<>();
         Map<String, Tensor> initializers = new LinkedHashMap<>();
         boolean graph = false;
@@ -121,6 +122,7 @@ final class OnnxModelFile {
     private static CodedInputStream sub(CodedInputStream in) throws IOException {
         CodedInputStream s = in.readBytes().newCodedInput();
         s.setSizeLimit(Integer.MAX_VALUE);
+        s.enableAliasing(true);
         return s;
     }
 
