@@ -1,6 +1,7 @@
 package dev.lexstream.bench;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ public final class BenchTexts {
     labels.put("Sports", "Sports news about games, teams, players, matches and championships");
     labels.put("Business", "Business news about companies, stocks, markets, the economy and earnings");
     labels.put("Sci/Tech", "Technology and science news about computers, software, the internet, space and research");
-    return java.util.Collections.unmodifiableMap(labels);
+    return Collections.unmodifiableMap(labels);
   }
 
   /** {@link #NEWS_LABELS} as a YAML flow mapping, for the {@code labels} of a classify task in a generated config. */

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -216,7 +217,7 @@ class ModelThroughputBench {
                 e.closer().close();
             }
         }
-        org.apache.kafka.common.utils.Utils.delete(exports.toFile());
+        Utils.delete(exports.toFile());
     }
 
 }
