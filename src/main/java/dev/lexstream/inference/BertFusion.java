@@ -41,6 +41,15 @@ import java.util.Map;
 final class BertFusion {
 
     private static final String MS = "com.microsoft";
+    /** In a fixed order (Map.of's varies between JVMs), so the same export always makes the same file. */
+    private static final Map<String, Long> OPSETS = opsets();
+
+    private static Map<String, Long> opsets() {
+        Map<String, Long> opsets = new LinkedHashMap<>();
+        opsets.put("", 14L);
+        opsets.put(MS, 1L);
+        return opsets;
+    }
 
     private final OnnxModelFile source;
     private final Map<String, Node> byName = new LinkedHashMap<>();
@@ -77,7 +86,7 @@ final class BertFusion {
                 new OnnxModelFile(fusion.nodes, fusion.weights).write(out, "bert_fused",
                         new OnnxModelFile.Signature(List.of("input_ids", "attention_mask", "token_type_ids"),
                                 List.of(EmbeddingTranslator.OUTPUT), hidden),
-                        Map.of("", 14L, MS, 1L));
+                        OPSETS);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
