@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 /** {@code bench pipeline}: micro-batching gain, streaming overhead and latency, measured in one run. */
 @Command(name = "pipeline", mixinStandardHelpOptions = true,
     description = "Micro-batched pipeline vs batch 1 and vs the raw model (int8 MiniLM, CPU), short (~20 tokens) and "
-        + "long (~120 tokens) texts, on an embedded broker; then p50/p99 latency at 50% of measured capacity.")
+        + "long (~120 tokens) texts, on an embedded broker; then p50/p99 latency at 50%% of measured capacity.")
 final class BenchPipelineCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
@@ -57,7 +57,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
 
   @Option(names = "--warmup-limit", defaultValue = "240",
       description = "Most seconds each warm-up (backlog passes before the throughput runs; offered load before the "
-          + "latency run) waits for the JIT to settle, i.e. to compile under 5% of the time (default ${DEFAULT-VALUE}).")
+          + "latency run) waits for the JIT to settle, i.e. to compile under 5%% of the time (default ${DEFAULT-VALUE}).")
   int warmupLimit;
 
   @Option(names = "--property", paramLabel = "KEY=VALUE",

@@ -1,16 +1,23 @@
 package dev.lexstream.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 
 import java.io.PrintWriter;
+import java.lang.reflect.Field;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 class MainTest {
   private final StringWriter out = new StringWriter();
@@ -28,6 +35,33 @@ class MainTest {
   void everyCommandHasHelp(String command) {
     assertThat(run(command, "--help")).isZero();
     assertThat(out.toString()).startsWith("Usage: lexstream " + command);
+  }
+
+  @Test
+  void everyHelpTextIsAValidFormatString() {
+    // picocli runs help texts through String.format: a bare '%' makes it print a warning and the
+    // text unformatted. The annotations are read as written (the model's texts are interpolated).
+    Map<String, String> texts = new LinkedHashMap<>();
+    collectHelpTexts(Main.commandLine(), texts);
+    assertThat(texts).containsKey("lexstream bench pipeline").containsKey("lexstream eval classify --task");
+    texts.forEach((where, text) -> assertThatCode(() -> String.format(text))
+        .as("help text of %s: %s", where, text).doesNotThrowAnyException());
+  }
+
+  private static void collectHelpTexts(CommandLine cli, Map<String, String> texts) {
+    String name = cli.getCommandSpec().qualifiedName();
+    Class<?> type = cli.getCommandSpec().userObject().getClass();
+    texts.put(name, String.join("%n", type.getAnnotation(Command.class).description()));
+    for (Field field : type.getDeclaredFields()) {
+      Option option = field.getAnnotation(Option.class);
+      Parameters parameters = field.getAnnotation(Parameters.class);
+      if (option != null) {
+        texts.put(name + " " + option.names()[0], String.join("%n", option.description()));
+      } else if (parameters != null) {
+        texts.put(name + " " + field.getName(), String.join("%n", parameters.description()));
+      }
+    }
+    cli.getSubcommands().values().forEach(sub -> collectHelpTexts(sub, texts));
   }
 
   @Test
