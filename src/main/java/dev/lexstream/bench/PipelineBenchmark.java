@@ -62,6 +62,12 @@ public final class PipelineBenchmark {
    *                         the latency run) waits for the JIT to settle ({@link JitWatch#SETTLED})
    * @param kafkaProperties  added to the pipeline's {@code kafka.properties} (after {@code num.stream.threads})
    */
+  /**
+   * Short texts per warm-up pass, whatever the measured runs' size: the JIT's share of a pass is
+   * what ends the warm-up, and a longer pass would dilute it.
+   */
+  static final int WARMUP_TEXTS = 1500;
+
   public record Options(String model, int shortRecords, int longRecords, List<Integer> batchSizes, int latencyBatch,
       Duration latencyDuration, Duration latencyWarmup, Duration warmupLimit, int streamThreads,
       Map<String, String> kafkaProperties, Path workDir) {
@@ -136,7 +142,7 @@ public final class PipelineBenchmark {
       int top = options.batchSizes().stream().mapToInt(Integer::intValue).max().orElse(1);
       JitWatch jit = new JitWatch();
       long warmupStart = System.nanoTime();
-      List<String> warmupTexts = BenchTexts.make(Math.max(500, options.shortRecords() / 2), false, 3);
+      List<String> warmupTexts = BenchTexts.make(WARMUP_TEXTS, false, 3);
       int passes = 0;
       double share;
       do {
