@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -19,9 +20,10 @@ final class ConfigValidator {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
-    private static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu|gpu:\\d+");
+    /** As {@code DeviceSpec.parse} reads it: a GPU index of at most 4 digits. */
+    private static final Pattern DEVICE = Pattern.compile("auto|cpu|gpu|gpu:\\d{1,4}");
     private static final Pattern HOST_PORT = Pattern.compile(
-            "([A-Za-z][A-Za-z0-9+.-]*://)?(\\[[0-9A-Fa-f:.%A-Za-z]+]|[A-Za-z0-9._-]+):\\d{1,5}");
+            "([A-Za-z][A-Za-z0-9+.-]*://)?(\\[[0-9A-Fa-f:.%A-Za-z]+]|[A-Za-z0-9._-]+):(\\d{1,5})");
     private static final String NAME_ALLOWED = "allowed: letters, digits, '.', '_' and '-'";
     private static final String TOPIC_ALLOWED =
             "allowed: a Kafka topic name (letters, digits, '.', '_', '-'; at most 249 characters)";
@@ -91,9 +93,11 @@ final class ConfigValidator {
         if (!bootstrap.equals(KafkaSettings.EMBEDDED)) {
             String[] servers = bootstrap.split(",", -1);
             for (String server : servers) {
-                if (!HOST_PORT.matcher(server.strip()).matches()) {
+                Matcher m = HOST_PORT.matcher(server.strip());
+                if (!m.matches() || Integer.parseInt(m.group(3)) < 1 || Integer.parseInt(m.group(3)) > 65535) {
                     throw new ConfigException("kafka.bootstrap", ConfigLoader.quote(bootstrap) + bootstrapNote
-                            + " is not a bootstrap server list; allowed: host:port[,host:port...] or 'embedded'");
+                            + " is not a bootstrap server list; allowed: host:port[,host:port...] (port 1-65535) "
+                            + "or 'embedded'");
                 }
             }
         }
@@ -151,7 +155,7 @@ final class ConfigValidator {
                     "builtin:NAME or a directory path (e.g. builtin:all-minilm-l6-v2-q)");
             String device = m.device() == null ? ModelSettings.DEFAULT_DEVICE : m.device().strip();
             if (!DEVICE.matcher(device).matches()) {
-                throw new ConfigException(path + ".device", invalid(device) + "; allowed: auto, cpu, gpu, gpu:N");
+                throw new ConfigException(path + ".device", invalid(device) + "; allowed: auto, cpu, gpu, gpu:N (N = GPU index, 0-9999)");
             }
             int maxBatch = atLeast1(m.maxBatch(), ModelSettings.DEFAULT_MAX_BATCH, path + ".maxBatch");
             boolean coalesce = m.coalesce() == null ? ModelSettings.DEFAULT_COALESCE : m.coalesce();

@@ -44,7 +44,7 @@ public final class Durations {
             BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unitNanos))
                     .setScale(0, RoundingMode.HALF_UP);
             if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-                throw new IllegalArgumentException("'" + s + "' is too long a duration; allowed: up to 2562047h");
+                throw tooLong(s);
             }
             return Duration.ofNanos(nanos.longValueExact());
         }
@@ -58,9 +58,18 @@ public final class Durations {
             if (d.isNegative()) {
                 throw new IllegalArgumentException("'" + s + "' is negative; " + ALLOWED);
             }
+            try {
+                d.toNanos(); // what the timers and punctuators take: beyond it they fail far from the config
+            } catch (ArithmeticException e) {
+                throw tooLong(s);
+            }
             return d;
         }
         throw new IllegalArgumentException("'" + s + "' is not a duration; " + ALLOWED);
+    }
+
+    private static IllegalArgumentException tooLong(String s) {
+        return new IllegalArgumentException("'" + s + "' is too long a duration; allowed: up to 2562047h");
     }
 
     /** Formats a duration in the shortest form {@link #parse} reads back ({@code 50ms}, {@code 2s}, ...). */

@@ -11,7 +11,7 @@ import java.util.Objects;
 public final class DeviceSpec {
 
     static final String ENGINE = "OnnxRuntime";
-    private static final String ALLOWED = "allowed: auto, cpu, gpu, gpu:N (N = GPU index >= 0)";
+    private static final String ALLOWED = "allowed: auto, cpu, gpu, gpu:N (N = GPU index, 0-9999)";
 
     static {
         DjlOffline.ensure();

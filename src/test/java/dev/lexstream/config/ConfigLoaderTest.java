@@ -2,6 +2,8 @@ package dev.lexstream.config;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -485,7 +487,19 @@ class ConfigLoaderTest {
 
         ConfigException device = error("models: { minilm: { source: x, device: cuda } }\npipelines: [{name: p, input: in}]\n");
         assertThat(device.path()).isEqualTo("models.minilm.device");
-        assertThat(device.getMessage()).endsWith("allowed: auto, cpu, gpu, gpu:N");
+        assertThat(device.getMessage()).endsWith("allowed: auto, cpu, gpu, gpu:N (N = GPU index, 0-9999)");
+
+        ConfigException index = error("models: { minilm: { source: x, device: 'gpu:99999999999' } }\n"
+                + "pipelines: [{name: p, input: in}]\n");
+        assertThat(index.path()).isEqualTo("models.minilm.device");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"localhost:99999", "localhost:0", "a:9092,b:65536"})
+    void rejectsBootstrapPortsOutOfRangeNamingTheRange(String bootstrap) {
+        ConfigException e = error("kafka: { bootstrap: '" + bootstrap + "' }\npipelines: [{name: p, input: in}]\n");
+        assertThat(e.path()).isEqualTo("kafka.bootstrap");
+        assertThat(e.getMessage()).contains("port 1-65535");
     }
 
     @Test

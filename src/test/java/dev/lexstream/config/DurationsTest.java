@@ -38,6 +38,14 @@ class DurationsTest {
                 .hasMessageNotContaining("\n");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"9999999h", "PT9223372036854775807S", "P106752D"})
+    void rejectsDurationsBeyondWhatTimersTakeNamingTheLimit(String text) {
+        assertThatThrownBy(() -> Durations.parse(text))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("allowed: up to 2562047h");
+    }
+
     @Test
     void formatsReadably() {
         assertThat(Durations.format(Duration.ofMillis(50))).isEqualTo("50ms");
