@@ -2,8 +2,10 @@ package dev.lexstream.inference;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -242,7 +244,7 @@ public final class InferenceExecutor implements AutoCloseable {
       ModelOutput output = ModelOutput.run(model, chunk.stream().map(Item::text).toList());
       long nanos = System.nanoTime() - start;
       double millis = nanos / 1e6;
-      account(chunk, nanos, false);
+      account(chunk, nanos, false, false);
       for (int i = 0; i < chunk.size(); i++) {
         Item item = chunk.get(i);
         Request request = item.request();
@@ -258,8 +260,17 @@ public final class InferenceExecutor implements AutoCloseable {
         }
       }
     } catch (Throwable e) {
+      long nanos = System.nanoTime() - start;
+      Map<Request, List<Item>> byRequest = byRequest(chunk);
+      if (byRequest.size() > 1 && !(e instanceof Error)) {
+        // one caller's bad text must not fail the others' (each caller bisects only its own batch,
+        // and its halves would meet the bad text again here): each caller's texts run on their own
+        account(chunk, nanos, true, false);
+        byRequest.values().forEach(this::run);
+        return;
+      }
       // whatever the model throws must reach the callers: a dead worker would hang every stream thread
-      for (Request request : account(chunk, System.nanoTime() - start, true)) {
+      for (Request request : account(chunk, nanos, true, true)) {
         report(request);
         request.result().completeExceptionally(e);
       }
@@ -269,19 +280,30 @@ public final class InferenceExecutor implements AutoCloseable {
     }
   }
 
+  /** The chunk's items by request, in the order of each request's first item. */
+  private static Map<Request, List<Item>> byRequest(List<Item> chunk) {
+    Map<Request, List<Item>> byRequest = new LinkedHashMap<>(); // Request keeps Object's identity equality
+    for (Item item : chunk) {
+      byRequest.computeIfAbsent(item.request(), r -> new ArrayList<>()).add(item);
+    }
+    return byRequest;
+  }
+
   /**
    * Adds a device call's time to each request that had texts in it, and reports the device batch.
    *
+   * @param failed         whether the device call threw
+   * @param requestsFailed whether that fails the requests (not when they run again on their own)
    * @return those requests, each once, in the order of their first text in the chunk
    */
-  private Set<Request> account(List<Item> chunk, long nanos, boolean failed) {
+  private Set<Request> account(List<Item> chunk, long nanos, boolean failed, boolean requestsFailed) {
     // a request's items may be spread over the chunk (sorted by length): count each call once per request
     Set<Request> seen = new LinkedHashSet<>(); // Request keeps Object's identity equality
     for (Item item : chunk) {
       Request request = item.request();
       if (seen.add(request)) {
         request.inferenceNanos += nanos;
-        request.failed |= failed;
+        request.failed |= requestsFailed;
       }
     }
     safely(() -> metrics.deviceBatch(name, chunk.size(), nanos, failed));
