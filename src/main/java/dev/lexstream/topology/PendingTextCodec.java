@@ -4,15 +4,53 @@ import dev.lexstream.avro.internal.BufferedHeader;
 import dev.lexstream.avro.internal.BufferedText;
 import dev.lexstream.batching.BatchingProcessor;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.SchemaStore;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
-/** Stores a {@link PendingText} in the batch buffer as an Avro {@code BufferedText} (single-object encoding). */
+/**
+ * Stores a {@link PendingText} in the batch buffer as an Avro {@code BufferedText} (single-object
+ * encoding). Entries written by earlier versions are read through their own schema: a buffer left
+ * by a crash or a timed-out drain is restored by the upgraded version, and one unreadable entry
+ * would stop the task's start on every restart.
+ */
 final class PendingTextCodec implements BatchingProcessor.ValueCodec<PendingText> {
+  /** Every version of the BufferedText schema, oldest first; the last is the generated class's. */
+  static final List<String> VERSIONS = List.of("buffered-text-v1.avsc", "buffered-text-v2.avsc");
+
+  private static final BinaryMessageDecoder<BufferedText> DECODER = BufferedText.createDecoder(versions());
+
+  private static SchemaStore.Cache versions() {
+    SchemaStore.Cache cache = new SchemaStore.Cache();
+    for (Schema schema : releasedSchemas()) {
+      cache.addSchema(schema);
+    }
+    return cache;
+  }
+
+  /** The schemas of {@link #VERSIONS}, as shipped with this version. */
+  static List<Schema> releasedSchemas() {
+    List<Schema> schemas = new ArrayList<>();
+    for (String version : VERSIONS) {
+      try (InputStream in = PendingTextCodec.class.getResourceAsStream(version)) {
+        if (in == null) {
+          throw new IllegalStateException("missing resource " + version);
+        }
+        schemas.add(new Schema.Parser().parse(in));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + version, e);
+      }
+    }
+    return schemas;
+  }
+
   @Override
   public byte[] encode(PendingText value) {
     List<BufferedHeader> headers = new ArrayList<>();
@@ -41,7 +79,7 @@ final class PendingTextCodec implements BatchingProcessor.ValueCodec<PendingText
   public PendingText decode(byte[] bytes) {
     BufferedText buffered;
     try {
-      buffered = BufferedText.fromByteBuffer(ByteBuffer.wrap(bytes));
+      buffered = DECODER.decode(ByteBuffer.wrap(bytes));
     } catch (IOException e) {
       throw new UncheckedIOException("unreadable batch buffer entry", e);
     }
