@@ -23,7 +23,8 @@ import java.util.Map;
  * or Avro {@code TextDocument} (single-object encoding, or the schema-registry wire format when a
  * registry is configured), either as configured or detected from the first bytes.
  * Anything it cannot read is rejected at stage {@code decode} with a reason; a registry that cannot
- * be reached is not about one record, and fails with a {@link dev.lexstream.serde.registry.RegistryException}.
+ * be reached or refuses access is not about one record, and fails with a
+ * {@link dev.lexstream.serde.registry.RegistryException}.
  */
 public final class InputDecoder {
   public static final String STAGE = "decode";

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lexstream.avro.TextDocument;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -143,6 +144,22 @@ class InputDecoderTest {
       assertThatThrownBy(() -> new InputDecoder(InputFormat.AUTO, codec).decode(enriched))
           .isInstanceOf(RejectedRecordException.class)
           .hasMessageContaining("cannot be read as dev.lexstream.avro.TextDocument");
+    }
+  }
+
+  @Test
+  void routesRegistryRecordsWithAProtobufWriterSchemaToDeadLetter() throws Exception {
+    try (FakeSchemaRegistry registry = FakeSchemaRegistry.start()) {
+      int id = registry.registerRaw("in-value", "PROTOBUF",
+          "syntax = \"proto3\"; message TextDocument { string text = 1; }");
+      RegistryCodec codec = RegistryCodec.forReading(
+          new SchemaRegistryClient(SchemaRegistryClient.Options.of(registry.url())));
+      byte[] bytes = ByteBuffer.allocate(7).put(RegistryCodec.MAGIC).putInt(id).put((byte) 2).put((byte) 'x').array();
+      assertThatThrownBy(() -> new InputDecoder(InputFormat.AUTO, codec).decode(bytes))
+          .isInstanceOf(RejectedRecordException.class)
+          .hasMessageContaining("schema id " + id)
+          .hasMessageContaining("PROTOBUF")
+          .extracting(e -> ((RejectedRecordException) e).stage()).isEqualTo("decode");
     }
   }
 

@@ -164,8 +164,9 @@ public final class RegistryCodec {
   /**
    * Decodes with the writer schema, generically: a {@code GenericRecord} for records, the plain value otherwise.
    *
-   * @throws IOException for an unknown schema id or a body that does not match the schema
-   * @throws RegistryException when the registry cannot be reached or refuses the call (other than 404)
+   * @throws IOException for an unknown schema id, a writer schema that is not usable Avro, or a body that does
+   *     not match the schema
+   * @throws RegistryException when the registry cannot be reached or refuses access (401, 403)
    */
   public Object decode(byte[] bytes) throws IOException {
     int id = schemaId(bytes);
@@ -177,8 +178,9 @@ public final class RegistryCodec {
    * Decodes into a generated class, resolving the writer's schema to the class's (Avro schema
    * resolution: added fields take their defaults, removed ones are skipped).
    *
-   * @throws IOException for an unknown id, a writer schema the class cannot read, or a malformed body
-   * @throws RegistryException when the registry cannot be reached or refuses the call (other than 404)
+   * @throws IOException for an unknown id, a writer schema that is not usable Avro or that the class cannot read,
+   *     or a malformed body
+   * @throws RegistryException when the registry cannot be reached or refuses access (401, 403)
    */
   public <T extends SpecificRecord> T decode(byte[] bytes, Class<T> type) throws IOException {
     int id = schemaId(bytes);
@@ -199,10 +201,13 @@ public final class RegistryCodec {
     try {
       return client.schemaById(id);
     } catch (RegistryException e) {
-      if (e.isNotFound()) {
-        throw new IOException(e.getMessage(), e);
+      // an outage or refused credentials would fail every record alike: stop and let the operator fix it;
+      // an unknown id or a schema Lexstream cannot use (another type, references, unparsable) is this record's
+      if (e.isUnavailable() || e.status() == 401 || e.status() == 403) {
+        throw e;
       }
-      throw e;
+      String reason = e.getMessage();
+      throw new IOException(reason.contains("schema id " + id) ? reason : "schema id " + id + ": " + reason, e);
     }
   }
 

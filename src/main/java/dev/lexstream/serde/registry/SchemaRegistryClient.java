@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -335,7 +335,8 @@ public final class SchemaRegistryClient {
     }
     try {
       return new Schema.Parser().parse(text.textValue());
-    } catch (SchemaParseException e) {
+    } catch (AvroRuntimeException e) {
+      // not only SchemaParseException: an invalid default, for one, is an AvroTypeException
       throw new RegistryException(what + " is not a valid Avro schema: " + e.getMessage(), 200, -1, e);
     }
   }

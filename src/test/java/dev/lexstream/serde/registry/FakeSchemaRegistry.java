@@ -55,6 +55,7 @@ public final class FakeSchemaRegistry implements AutoCloseable {
   private final Map<String, List<Integer>> subjects = new LinkedHashMap<>();
   private final Map<Integer, String> schemasById = new LinkedHashMap<>();
   private final Map<String, Integer> idsBySchema = new LinkedHashMap<>();
+  private final Map<Integer, String> typesById = new LinkedHashMap<>();
   private int nextId;
 
   private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
@@ -104,6 +105,16 @@ public final class FakeSchemaRegistry implements AutoCloseable {
   public synchronized int registerDirectly(String subject, String schemaJson) {
     Schema schema = new Schema.Parser().parse(schemaJson);
     return add(subject, schema.toString());
+  }
+
+  /**
+   * A schema stored as given, unparsed: of another {@code schemaType} ({@code PROTOBUF}, {@code JSON}) or
+   * text that is not valid Avro, as other producers may register. Returns its id.
+   */
+  public synchronized int registerRaw(String subject, String schemaType, String schema) {
+    int id = add(subject, schema);
+    typesById.put(id, schemaType);
+    return id;
   }
 
   /** The next {@code n} requests fail with {@code status} (5xx) and an error body. */
@@ -321,7 +332,13 @@ public final class FakeSchemaRegistry implements AutoCloseable {
       error(exchange, 404, 40403, "Schema " + idText + " not found");
       return;
     }
-    send(exchange, 200, JSON.createObjectNode().put("schema", schema));
+    ObjectNode answer = JSON.createObjectNode().put("schema", schema);
+    String type = typesById.get(Integer.parseInt(idText));
+    if (type != null && !type.equals("AVRO")) {
+      // Confluent leaves schemaType out for Avro only
+      answer.put("schemaType", type);
+    }
+    send(exchange, 200, answer);
   }
 
   private synchronized void compatibility(HttpExchange exchange, String subject, byte[] body) throws IOException {

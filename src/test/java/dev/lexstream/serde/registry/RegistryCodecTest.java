@@ -172,6 +172,35 @@ public class RegistryCodecTest {
   }
 
   @Test
+  void refusesWriterSchemasThatAreNotUsableAvroAsAProblemOfTheRecord() {
+    int protobuf = registry.registerRaw("proto-value", "PROTOBUF",
+        "syntax = \"proto3\"; message TextDocument { string text = 1; }");
+    int badDefault = registry.registerRaw("bad-value", "AVRO", """
+        {"type": "record", "name": "R", "fields": [{"name": "n", "type": "int", "default": "x"}]}""");
+    RegistryCodec codec = codec(SubjectStrategy.TOPIC, false);
+    assertThatThrownBy(() -> codec.decode(framed(protobuf), TextDocument.class)).isInstanceOf(IOException.class)
+        .hasMessageContaining("schema id " + protobuf).hasMessageContaining("PROTOBUF");
+    assertThatThrownBy(() -> codec.decode(framed(badDefault))).isInstanceOf(IOException.class)
+        .hasMessageContaining("schema id " + badDefault).hasMessageContaining("not a valid Avro schema");
+  }
+
+  @Test
+  void aRegistryOutageOrRefusedAccessStillFailsTheCallNotTheRecord() {
+    int id = registry.registerDirectly("docs-value", TextDocument.getClassSchema().toString());
+    registry.failNext(2, 503);
+    assertThatThrownBy(() -> codec(SubjectStrategy.TOPIC, false).decode(framed(id), TextDocument.class))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isUnavailable()).isTrue());
+    registry.requireBasicAuth("lex", "pw");
+    assertThatThrownBy(() -> codec(SubjectStrategy.TOPIC, false).decode(framed(id), TextDocument.class))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
+  }
+
+  /** A wire-format record with this schema id and a small body; the schema decides whether it is readable. */
+  private static byte[] framed(int id) {
+    return ByteBuffer.allocate(7).put(RegistryCodec.MAGIC).putInt(id).put((byte) 2).put((byte) 'x').array();
+  }
+
+  @Test
   void refusesTruncatedBodies() {
     RegistryCodec codec = codec(SubjectStrategy.TOPIC, true);
     byte[] bytes = codec.encode("out", enriched());
