@@ -197,7 +197,9 @@ public final class AvroCodec {
     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 10, bytes.length - 10, null);
     T record;
     try {
-      record = reader.read(null, decoder);
+      record = reader.read(null, new StrictUtf8Decoder(decoder));
+    } catch (StrictUtf8Decoder.InvalidUtf8Exception e) {
+      throw new IOException("malformed Avro body: " + StrictUtf8Decoder.reason(e, reader, bytes, 10), e);
     } catch (RuntimeException e) {
       // Avro signals corrupt bodies with assorted runtime exceptions
       throw new IOException("malformed Avro body: " + e.getClass().getSimpleName(), e);

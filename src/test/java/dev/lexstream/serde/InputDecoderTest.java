@@ -104,6 +104,51 @@ class InputDecoderTest {
         .isInstanceOf(RejectedRecordException.class).hasMessageStartingWith("malformed Avro TextDocument");
   }
 
+  /** Puts the invalid UTF-8 {@code C3 28} where the encoded string {@code Z(} is: a lone lead byte. */
+  private static byte[] withInvalidUtf8(byte[] encoded) {
+    byte[] marker = utf8("Z(");
+    for (int i = 0; i + marker.length <= encoded.length; i++) {
+      if (Arrays.equals(encoded, i, i + marker.length, marker, 0, marker.length)) {
+        byte[] out = encoded.clone();
+        out[i] = (byte) 0xC3;
+        return out;
+      }
+    }
+    throw new IllegalArgumentException("no Z( in the encoded bytes");
+  }
+
+  @Test
+  void routesAvroTextWithInvalidUtf8ToDeadLetter() {
+    AvroCodec codec = new AvroCodec(Format.SINGLE_OBJECT);
+    byte[] text = withInvalidUtf8(codec.encode(TextDocument.newBuilder().setId("avro-1").setText("Z(cd").build()));
+    assertThatThrownBy(() -> auto.decode(text))
+        .isInstanceOf(RejectedRecordException.class)
+        .hasMessage("malformed Avro TextDocument: malformed Avro body: invalid UTF-8 in field text")
+        .extracting(e -> ((RejectedRecordException) e).stage()).isEqualTo("decode");
+    byte[] metadata = withInvalidUtf8(codec.encode(TextDocument.newBuilder().setText("fine")
+        .setMetadata(Map.of("source", "Z(x")).build()));
+    assertThatThrownBy(() -> new InputDecoder(InputFormat.AVRO).decode(metadata))
+        .isInstanceOf(RejectedRecordException.class).hasMessageEndingWith("invalid UTF-8 in field metadata");
+  }
+
+  @Test
+  void keepsAReplacementCharacterThatWasWrittenAsValidUtf8() throws Exception {
+    byte[] bytes = new AvroCodec(Format.SINGLE_OBJECT).encode(TextDocument.newBuilder().setText("\uFFFD(cd").build());
+    assertThat(auto.decode(bytes).getText()).isEqualTo("\uFFFD(cd");
+  }
+
+  @Test
+  void routesRegistryEncodedAvroTextWithInvalidUtf8ToDeadLetter() throws Exception {
+    try (FakeSchemaRegistry registry = FakeSchemaRegistry.start()) {
+      RegistryCodec codec = new RegistryCodec(new SchemaRegistryClient(SchemaRegistryClient.Options.of(registry.url())),
+          SerializationSettings.SubjectStrategy.TOPIC, true);
+      byte[] bytes = withInvalidUtf8(codec.encode("in", TextDocument.newBuilder().setId("r-1").setText("Z(cd").build()));
+      assertThatThrownBy(() -> new InputDecoder(InputFormat.AUTO, codec).decode(bytes))
+          .isInstanceOf(RejectedRecordException.class)
+          .hasMessageEndingWith("invalid UTF-8 in field text");
+    }
+  }
+
   @Test
   void rejectsAvroRecordOfAnotherSchema() throws Exception {
     byte[] bytes = new AvroCodec(Format.SINGLE_OBJECT).encode(dev.lexstream.avro.SourceRef.newBuilder()

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import dev.lexstream.serde.AvroDatums;
+import dev.lexstream.serde.StrictUtf8Decoder;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
@@ -215,7 +216,10 @@ public final class RegistryCodec {
     BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_SIZE, bytes.length - HEADER_SIZE, null);
     T datum;
     try {
-      datum = reader.read(null, decoder);
+      datum = reader.read(null, new StrictUtf8Decoder(decoder));
+    } catch (StrictUtf8Decoder.InvalidUtf8Exception e) {
+      throw new IOException("malformed Avro body for schema id " + id + ": "
+          + StrictUtf8Decoder.reason(e, reader, bytes, HEADER_SIZE), e);
     } catch (IOException | RuntimeException e) {
       // Avro signals corrupt bodies with EOFException and assorted runtime exceptions
       throw new IOException("malformed Avro body for schema id " + id + ": " + e.getClass().getSimpleName(), e);
