@@ -9,6 +9,7 @@ import dev.lexstream.serde.registry.RegistryException;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.avro.TextDocument;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -200,8 +201,11 @@ public final class AvroCodec {
       record = reader.read(null, new StrictUtf8Decoder(decoder));
     } catch (StrictUtf8Decoder.InvalidUtf8Exception e) {
       throw new IOException("malformed Avro body: " + StrictUtf8Decoder.reason(e, reader, bytes, 10), e);
-    } catch (RuntimeException e) {
-      // Avro signals corrupt bodies with assorted runtime exceptions
+    } catch (EOFException e) {
+      // Avro's EOFException has no message: say what it means
+      throw new IOException("malformed Avro body: truncated", e);
+    } catch (IOException | RuntimeException e) {
+      // Avro signals corrupt bodies with assorted exceptions
       throw new IOException("malformed Avro body: " + e.getClass().getSimpleName(), e);
     }
     if (!decoder.isEnd()) {

@@ -4,6 +4,7 @@ import dev.lexstream.config.ConfigException;
 import dev.lexstream.config.SerializationSettings;
 import dev.lexstream.config.SerializationSettings.SubjectStrategy;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -220,8 +221,10 @@ public final class RegistryCodec {
     } catch (StrictUtf8Decoder.InvalidUtf8Exception e) {
       throw new IOException("malformed Avro body for schema id " + id + ": "
           + StrictUtf8Decoder.reason(e, reader, bytes, HEADER_SIZE), e);
+    } catch (EOFException e) {
+      throw new IOException("malformed Avro body for schema id " + id + ": truncated", e);
     } catch (IOException | RuntimeException e) {
-      // Avro signals corrupt bodies with EOFException and assorted runtime exceptions
+      // Avro signals corrupt bodies with assorted exceptions
       throw new IOException("malformed Avro body for schema id " + id + ": " + e.getClass().getSimpleName(), e);
     }
     if (!decoder.isEnd()) {
