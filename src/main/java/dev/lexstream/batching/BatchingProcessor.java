@@ -169,14 +169,31 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
     if (batch.isEmpty()) {
       return;
     }
-    List<Entry<V>> entries = List.copyOf(batch);
+    List<Entry<V>> all = List.copyOf(batch);
+    batch.clear();
+    longest = 0;
+    // only a restored buffer can hold more than the policy admits (up to inFlight + 1 batches of a
+    // task that crashed): it leaves as policy-sized batches, in order, not as one oversize batch
+    List<Entry<V>> part = new ArrayList<>();
+    int partLongest = 0;
+    for (Entry<V> entry : all) {
+      if (!part.isEmpty() && !policy.admits(part.size(), partLongest, entry.tokens())) {
+        submit(part, trigger);
+        part = new ArrayList<>();
+        partLongest = 0;
+      }
+      part.add(entry);
+      partLongest = Math.max(partLongest, entry.tokens());
+    }
+    submit(part, trigger);
+  }
+
+  private void submit(List<Entry<V>> entries, String trigger) {
     List<V> values = entries.stream().map(Entry::value).toList();
     int tokens = 0;
     for (Entry<V> entry : entries) {
       tokens += entry.tokens();
     }
-    batch.clear();
-    longest = 0;
     listener.flushed(trigger, entries.size(), tokens);
     inFlight.add(new InFlight<>(entries, control.run(() -> handler.handle(values))));
     while (inFlight.size() > policy.inFlight()) {

@@ -199,6 +199,21 @@ class BatchingProcessorTest {
   }
 
   @Test
+  void aRestoredBufferLeavesInBatchesThePolicyAdmits() {
+    BatchingProcessor<String> first = processor(100, 1000, Duration.ofMillis(50));
+    for (String v : List.of("x1", "x2", "x3", "x4", "x5")) {
+      send(first, v);
+    }
+    first.close();
+
+    processor(2, 1000, Duration.ofMillis(50)); // e.g. restarted with a smaller maxRecords, or inFlight batches restored
+    tick(60);
+    assertThat(batches).containsExactly(List.of("x1", "x2"), List.of("x3", "x4"), List.of("x5"));
+    assertThat(forwarded()).containsExactly("out:x1", "out:x2", "out:x3", "out:x4", "out:x5");
+    assertThat(stored()).isZero();
+  }
+
+  @Test
   void punctuatesAtATenthOfMaxWait() {
     assertThat(BatchingProcessor.tick(Duration.ofMillis(50))).isEqualTo(Duration.ofMillis(5));
     assertThat(BatchingProcessor.tick(Duration.ofMillis(2))).isEqualTo(Duration.ofMillis(1));
