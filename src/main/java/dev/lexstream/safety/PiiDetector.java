@@ -451,7 +451,20 @@ public final class PiiDetector {
       return false;
     }
     for (String p : parts) {
-      if (p.isEmpty() || p.length() > 3 || p.length() > 1 && p.charAt(0) == '0' || Integer.parseInt(p) > 255) {
+      // the IPv6 pattern lets hex letters into the embedded IPv4 tail, which parseInt would throw on
+      if (!asciiDigits(p, 1, 3) || p.length() > 1 && p.charAt(0) == '0' || Integer.parseInt(p) > 255) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean asciiDigits(String s, int min, int max) {
+    if (s.length() < min || s.length() > max) {
+      return false;
+    }
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
         return false;
       }
     }

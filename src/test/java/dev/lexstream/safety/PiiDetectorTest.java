@@ -69,6 +69,16 @@ class PiiDetectorTest {
   }
 
   @Test
+  void hexLettersInAnIpv6TailAreNoAddressAndDoNotBreakTheScan() {
+    for (String text : List.of("see ::ff.1.2.3 now, mail jane@example.com",
+        "host 1:2:a.b.c.d up, mail jane@example.com")) {
+      assertThat(found(text, Categories.IP)).as(text).isEmpty();
+      assertThat(found(text, Categories.EMAIL)).as(text).containsExactly("jane@example.com");
+    }
+    assertThat(PiiDetector.ipv4("1a.2.3.4")).isFalse();
+  }
+
+  @Test
   void internationalPhoneNumbers() {
     assertThat(found("Call +44 20 7946 0958 or +1 (415) 555-2671.", Categories.PHONE))
         .containsExactly("+44 20 7946 0958", "+1 (415) 555-2671");
