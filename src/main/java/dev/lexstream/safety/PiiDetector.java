@@ -238,7 +238,12 @@ public final class PiiDetector {
     }
     List<int[]> regions = Windows.around(Windows.lower(text), OBFUSCATION_TRIGGERS, 2, 300);
     for (int[] match : Windows.find(OBFUSCATED_EMAIL_DOMAIN, text, regions, 0)) {
-      int start = localPartStart(text, match[0], false);
+      // the region may start inside the whitespace before the "at", cutting the local part off
+      int localEnd = match[0];
+      while (localEnd > 0 && Character.isWhitespace(text.charAt(localEnd - 1))) {
+        localEnd--;
+      }
+      int start = localPartStart(text, localEnd, false);
       if (start < 0 || match[1] - match[0] > 300) {
         continue;
       }

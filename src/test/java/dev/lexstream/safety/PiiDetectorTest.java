@@ -40,6 +40,16 @@ class PiiDetectorTest {
   }
 
   @Test
+  void findsAnObfuscatedEmailPaddedWithThreeOrMoreWhitespaceChars() {
+    assertThat(found("jane   [at] example [dot] com", Categories.EMAIL))
+        .containsExactly("jane   [at] example [dot] com");
+    assertThat(found("jane\t\t\t(at)\texample\t(dot)\tcom", Categories.EMAIL))
+        .containsExactly("jane\t\t\t(at)\texample\t(dot)\tcom");
+    assertThat(found("mail max     at example dot com", Categories.EMAIL))
+        .containsExactly("max     at example dot com");
+  }
+
+  @Test
   void creditCardsNeedLuhn() {
     assertThat(found("card 4111 1111 1111 1111 expires", Categories.CREDIT_CARD)).containsExactly("4111 1111 1111 1111");
     assertThat(found("amex 3782-822463-10005", Categories.CREDIT_CARD)).containsExactly("3782-822463-10005");
