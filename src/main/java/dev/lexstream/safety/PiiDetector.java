@@ -263,13 +263,14 @@ public final class PiiDetector {
   private static int localPartStart(String text, int at, boolean unicode) {
     int i = at;
     while (i > 0 && at - i < 65) {
-      char c = text.charAt(i - 1);
+      // by code point: a supplementary-plane letter is two chars, neither of them a letter
+      int c = text.codePointBefore(i);
       boolean ok = c == '.' || c == '_' || c == '%' || c == '+' || c == '-' || c == '\'' || isAsciiAlnum(c)
           || unicode && Character.isLetterOrDigit(c);
       if (!ok) {
         break;
       }
-      i--;
+      i -= Character.charCount(c);
     }
     if (at - i > 64) {
       return -1;
@@ -595,7 +596,7 @@ public final class PiiDetector {
     return false;
   }
 
-  private static boolean isAsciiAlnum(char c) {
+  private static boolean isAsciiAlnum(int c) {
     return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
   }
 

@@ -29,6 +29,12 @@ class PiiDetectorTest {
   }
 
   @Test
+  void findsAnEmailWhoseLocalPartHasSupplementaryPlaneLetters() {
+    assertThat(found("contact 𝒥ohn𝒥@example.com", Categories.EMAIL)).containsExactly("𝒥ohn𝒥@example.com");
+    assertThat(found("用户名𠀀abc@example.com", Categories.EMAIL)).containsExactly("用户名𠀀abc@example.com");
+  }
+
+  @Test
   void obfuscatedEmails() {
     assertThat(found("mail me: john [at] example [dot] com", Categories.EMAIL))
         .containsExactly("john [at] example [dot] com");
