@@ -79,6 +79,9 @@ public final class PiiDetector {
       "MX", "JP");
 
   private static final int WINDOW = 40;
+  private static final int MAX_PHONE_CHUNKS = 12;
+  /** Pieces a text may score splitting matches into numbers, so that an adversarial text costs no more. */
+  private static final int SPLIT_PHONE_SCORES = 64;
 
   // --- patterns: unbounded repetitions only, lengths checked in code ---
   /** From the {@code @} on: the local part is walked back by hand (RE2/J pays per live thread). */
@@ -519,6 +522,7 @@ public final class PiiDetector {
 
   private void phones(String text, List<Candidate> out) {
     Matcher m = PHONE_PATTERN.matcher(text);
+    int splitScoresLeft = SPLIT_PHONE_SCORES;
     while (m.find()) {
       int s = m.start();
       int e = m.end();
@@ -530,15 +534,125 @@ public final class PiiDetector {
       }
       String main = EXTENSION.matcher(raw).replaceAll("");
       int digits = digitsOf(main).length();
-      if (digits < 7 || digits > 15 || raw.length() > 40 || DATE_LIKE.matcher(main).find()) {
+      if (digits < 7) {
         continue;
       }
-      double score = phoneScore(main);
-      if (wordsBefore(text, s, PHONE_BEFORE) || wordsAfter(text, e, PHONE_AFTER)) {
-        score = Math.min(1.0, score + 0.4);
+      if (digits > 15 || raw.length() > 40 || DATE_LIKE.matcher(main).find()) {
+        // numbers next to each other (or a date before one) match as one run of groups
+        splitScoresLeft -= splitPhones(text, s, s + main.length(), e, splitScoresLeft, out);
+        continue;
       }
-      out.add(new Candidate(Type.PHONE, "libphonenumber", score, s, e));
+      out.add(phone(text, s, e, phoneScore(main)));
     }
+  }
+
+  private static Candidate phone(String text, int s, int e, double score) {
+    if (wordsBefore(text, s, PHONE_BEFORE) || wordsAfter(text, e, PHONE_AFTER)) {
+      score = Math.min(1.0, score + 0.4);
+    }
+    return new Candidate(Type.PHONE, "libphonenumber", score, s, e);
+  }
+
+  /**
+   * Adds the numbers in a match too long or date-like to be one number, and returns how many pieces it
+   * scored. The match is cut into chunks at the separator runs that hold a space ({@code 415.555.2671
+   * 415.555.2672}, {@code 2024-05-01 415-555-2671}), and the chunks are split into the pieces whose
+   * scores add up to the most; a piece has a phone's length, is no date, and is at least a possible number
+   * somewhere. Scoring a piece may parse it once per phone region, so a match of more than {@link
+   * #MAX_PHONE_CHUNKS} chunks, or with more pieces than {@code scoresLeft}, is left alone.
+   */
+  private int splitPhones(String text, int s, int mainEnd, int e, int scoresLeft, List<Candidate> out) {
+    List<int[]> chunks = new ArrayList<>();
+    int chunkStart = s;
+    int i = s;
+    while (i < mainEnd) {
+      if (!isPhoneSeparator(text.charAt(i))) {
+        i++;
+        continue;
+      }
+      int runStart = i;
+      boolean space = false;
+      while (i < mainEnd && isPhoneSeparator(text.charAt(i))) {
+        space |= text.charAt(i) == ' ';
+        i++;
+      }
+      if (space) {
+        chunks.add(new int[] {chunkStart, runStart});
+        chunkStart = i;
+        if (chunks.size() >= MAX_PHONE_CHUNKS) {
+          return 0;
+        }
+      }
+    }
+    chunks.add(new int[] {chunkStart, mainEnd});
+    int n = chunks.size();
+    if (n < 2) {
+      return 0;
+    }
+    // pieces[k]: {last chunk, digits} of each piece that starts at chunk k and has a phone's length
+    List<List<int[]>> pieces = new ArrayList<>(n);
+    int count = 0;
+    for (int k = 0; k < n; k++) {
+      List<int[]> from = new ArrayList<>();
+      int digits = 0;
+      for (int j = k; j < n; j++) {
+        int[] c = chunks.get(j);
+        digits += digitsOf(text.substring(c[0], c[1])).length();
+        if (digits > 15 || c[1] - chunks.get(k)[0] > 40) {
+          break;
+        }
+        if (digits >= 7 && !DATE_LIKE.matcher(text.substring(chunks.get(k)[0], c[1])).find()) {
+          from.add(new int[] {j, digits});
+        }
+      }
+      pieces.add(from);
+      count += from.size();
+    }
+    if (count > scoresLeft) {
+      return 0;
+    }
+    // best[k]: the highest total score of pieces among chunks k..n-1; pieceEnd[k]: the last chunk of the
+    // piece that starts at chunk k in that split, or -1 when chunk k is in no piece
+    double[] best = new double[n + 1];
+    int[] covered = new int[n + 1];
+    int[] pieceEnd = new int[n];
+    double[] pieceScore = new double[n];
+    for (int k = n - 1; k >= 0; k--) {
+      best[k] = best[k + 1];
+      covered[k] = covered[k + 1];
+      pieceEnd[k] = -1;
+      for (int[] piece : pieces.get(k)) {
+        int j = piece[0];
+        double score = phoneScore(text.substring(chunks.get(k)[0], chunks.get(j)[1]));
+        if (score < 0.3) {
+          continue;
+        }
+        double total = score + best[j + 1];
+        int cover = piece[1] + covered[j + 1];
+        if (total > best[k] + 1e-9 || total > best[k] - 1e-9 && cover > covered[k]) {
+          best[k] = total;
+          covered[k] = cover;
+          pieceEnd[k] = j;
+          pieceScore[k] = score;
+        }
+      }
+    }
+    int k = 0;
+    while (k < n) {
+      if (pieceEnd[k] < 0) {
+        k++;
+        continue;
+      }
+      int ps = chunks.get(k)[0];
+      int pe = chunks.get(pieceEnd[k])[1];
+      out.add(phone(text, ps, pieceEnd[k] == n - 1 ? e : pe, pieceScore[k]));
+      k = pieceEnd[k] + 1;
+    }
+    return count;
+  }
+
+  private static boolean isPhoneSeparator(char c) {
+    return c == ' ' || c == '.' || c == '-';
   }
 
   private double phoneScore(String number) {

@@ -107,6 +107,19 @@ class PiiDetectorTest {
   }
 
   @Test
+  void findsPhoneNumbersWrittenNextToEachOtherOrAfterADate() {
+    assertThat(found("My phones: 415.555.2671 415.555.2672", Categories.PHONE))
+        .containsExactly("415.555.2671", "415.555.2672");
+    assertThat(found("Phone numbers 212 555 0100 212 555 0199", Categories.PHONE))
+        .containsExactly("212 555 0100", "212 555 0199");
+    assertThat(found("On 2024-05-01 415-555-2671 was called", Categories.PHONE)).containsExactly("415-555-2671");
+    assertThat(found("Call (212) 555-0188 (212) 555-0189 x42", Categories.PHONE))
+        .containsExactly("(212) 555-0188", "(212) 555-0189 x42");
+    // runs of dates and ids stay what they were
+    assertThat(found("From 2024-05-01 2024-06-30, ticket 4711 0815 4711 0815 4711", Categories.PHONE)).isEmpty();
+  }
+
+  @Test
   void personsAfterACue() {
     assertThat(found("Hi, my name is Anna Maria Schmidt and I need help.", Categories.PERSON))
         .containsExactly("Anna Maria Schmidt");
