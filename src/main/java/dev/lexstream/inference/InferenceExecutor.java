@@ -3,7 +3,6 @@ package dev.lexstream.inference;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -298,16 +297,13 @@ public final class InferenceExecutor implements AutoCloseable {
    */
   private Set<Request> account(List<Item> chunk, long nanos, boolean failed, boolean requestsFailed) {
     // a request's items may be spread over the chunk (sorted by length): count each call once per request
-    Set<Request> seen = new LinkedHashSet<>(); // Request keeps Object's identity equality
-    for (Item item : chunk) {
-      Request request = item.request();
-      if (seen.add(request)) {
-        request.inferenceNanos += nanos;
-        request.failed |= requestsFailed;
-      }
+    Set<Request> requests = byRequest(chunk).keySet();
+    for (Request request : requests) {
+      request.inferenceNanos += nanos;
+      request.failed |= requestsFailed;
     }
     safely(() -> metrics.deviceBatch(name, chunk.size(), nanos, failed));
-    return seen;
+    return requests;
   }
 
   private void report(Request request) {
