@@ -9,7 +9,6 @@ import dev.lexstream.serde.registry.RegistryException;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.avro.TextDocument;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -23,10 +22,8 @@ import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -195,23 +192,7 @@ public final class AvroCodec {
   }
 
   private static <T> T read(byte[] bytes, DatumReader<T> reader) throws IOException {
-    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, 10, bytes.length - 10, null);
-    T record;
-    try {
-      record = reader.read(null, new StrictUtf8Decoder(decoder));
-    } catch (StrictUtf8Decoder.InvalidUtf8Exception e) {
-      throw new IOException("malformed Avro body: " + StrictUtf8Decoder.reason(e, reader, bytes, 10), e);
-    } catch (EOFException e) {
-      // Avro's EOFException has no message: say what it means
-      throw new IOException("malformed Avro body: truncated", e);
-    } catch (IOException | RuntimeException e) {
-      // Avro signals corrupt bodies with assorted exceptions
-      throw new IOException("malformed Avro body: " + e.getClass().getSimpleName(), e);
-    }
-    if (!decoder.isEnd()) {
-      throw new IOException("malformed Avro body: trailing bytes after the record");
-    }
-    return record;
+    return StrictUtf8Decoder.readWhole(reader, bytes, 10, "malformed Avro body");
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.lexstream.serde;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -10,6 +11,7 @@ import java.util.Collection;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.IndexedRecord;
+import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.Decoder;
 import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.DatumReader;
@@ -24,7 +26,7 @@ import org.apache.avro.util.Utf8;
  */
 public final class StrictUtf8Decoder extends Decoder {
   /** A string that is not UTF-8; {@link #lenient()} is the value Avro would have made of it. */
-  public static final class InvalidUtf8Exception extends IOException {
+  static final class InvalidUtf8Exception extends IOException {
     private static final long serialVersionUID = 1L;
     private final String lenient;
 
@@ -33,7 +35,7 @@ public final class StrictUtf8Decoder extends Decoder {
       this.lenient = lenient;
     }
 
-    public String lenient() {
+    String lenient() {
       return lenient;
     }
   }
@@ -41,8 +43,37 @@ public final class StrictUtf8Decoder extends Decoder {
   private final Decoder in;
   private CharsetDecoder utf8;
 
-  public StrictUtf8Decoder(Decoder in) {
+  private StrictUtf8Decoder(Decoder in) {
     this.in = in;
+  }
+
+  /**
+   * Reads one whole datum from {@code bytes} from {@code offset} on, strictly: every string must be
+   * UTF-8 and nothing may follow the datum. The single-object and the registry framing share it.
+   *
+   * @param malformed how a failure's message starts, e.g. {@code malformed Avro body for schema id 7}
+   * @throws IOException with {@code malformed}, then what is wrong (invalid UTF-8 naming the field when
+   *     it can, truncated, trailing bytes, or the exception Avro threw)
+   */
+  public static <T> T readWhole(DatumReader<T> reader, byte[] bytes, int offset, String malformed)
+      throws IOException {
+    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, null);
+    T datum;
+    try {
+      datum = reader.read(null, new StrictUtf8Decoder(decoder));
+    } catch (InvalidUtf8Exception e) {
+      throw new IOException(malformed + ": " + reason(e, reader, bytes, offset), e);
+    } catch (EOFException e) {
+      // Avro's EOFException has no message: say what it means
+      throw new IOException(malformed + ": truncated", e);
+    } catch (IOException | RuntimeException e) {
+      // Avro signals corrupt bodies with assorted exceptions
+      throw new IOException(malformed + ": " + e.getClass().getSimpleName(), e);
+    }
+    if (!decoder.isEnd()) {
+      throw new IOException(malformed + ": trailing bytes after the record");
+    }
+    return datum;
   }
 
   /**
@@ -50,7 +81,7 @@ public final class StrictUtf8Decoder extends Decoder {
    * field text}) when reading the same bytes again the lenient way finds the value; {@code offset}
    * is where the datum starts in {@code bytes}.
    */
-  public static String reason(InvalidUtf8Exception e, DatumReader<?> reader, byte[] bytes, int offset) {
+  private static String reason(InvalidUtf8Exception e, DatumReader<?> reader, byte[] bytes, int offset) {
     String field = null;
     try {
       Object datum = reader.read(null, DecoderFactory.get().binaryDecoder(bytes, offset, bytes.length - offset, null));

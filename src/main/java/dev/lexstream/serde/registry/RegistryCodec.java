@@ -4,7 +4,6 @@ import dev.lexstream.config.ConfigException;
 import dev.lexstream.config.SerializationSettings;
 import dev.lexstream.config.SerializationSettings.SubjectStrategy;
 import java.io.ByteArrayOutputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -20,11 +19,9 @@ import javax.net.ssl.SSLContext;
 import dev.lexstream.serde.AvroDatums;
 import dev.lexstream.serde.StrictUtf8Decoder;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.DatumWriter;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
@@ -214,23 +211,7 @@ public final class RegistryCodec {
   }
 
   private static <T> T read(byte[] bytes, int id, DatumReader<T> reader) throws IOException {
-    BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, HEADER_SIZE, bytes.length - HEADER_SIZE, null);
-    T datum;
-    try {
-      datum = reader.read(null, new StrictUtf8Decoder(decoder));
-    } catch (StrictUtf8Decoder.InvalidUtf8Exception e) {
-      throw new IOException("malformed Avro body for schema id " + id + ": "
-          + StrictUtf8Decoder.reason(e, reader, bytes, HEADER_SIZE), e);
-    } catch (EOFException e) {
-      throw new IOException("malformed Avro body for schema id " + id + ": truncated", e);
-    } catch (IOException | RuntimeException e) {
-      // Avro signals corrupt bodies with assorted exceptions
-      throw new IOException("malformed Avro body for schema id " + id + ": " + e.getClass().getSimpleName(), e);
-    }
-    if (!decoder.isEnd()) {
-      throw new IOException("malformed Avro body for schema id " + id + ": trailing bytes after the record");
-    }
-    return datum;
+    return StrictUtf8Decoder.readWhole(reader, bytes, HEADER_SIZE, "malformed Avro body for schema id " + id);
   }
 
   private static Optional<String> utf8(byte[] bytes) {
