@@ -9,7 +9,9 @@ import java.util.List;
  * Phrasings of prompt injection and jailbreak attempts (English, German, French, Spanish and a few
  * more), each an RE2/J pattern with a weight: overriding earlier instructions, asking for the
  * system prompt, role-play and "developer mode" framings, chat-template markers. A text's pattern
- * score is the noisy-or of the weights of the patterns it matches. Linear time in the text.
+ * score is the noisy-or of the weights of the patterns it matches. Patterns read the text through
+ * {@link SqueezedText}, so padding and invisible characters between words do not hide a phrase.
+ * Linear time in the text.
  */
 public final class InjectionPatterns {
   public static final String DETECTOR = "injection-patterns";
@@ -97,13 +99,15 @@ public final class InjectionPatterns {
   /** One matching rule per finding (its first match), scored with the rule's weight. */
   public static List<Finding> findings(String text) {
     List<Finding> out = new ArrayList<>();
-    String lower = Windows.lower(text);
+    SqueezedText view = SqueezedText.of(text);
+    String lower = Windows.lower(view.text());
     for (Rule r : RULES) {
       for (int[] region : Windows.around(lower, r.triggers, 80, 240)) {
-        Matcher m = r.pattern.matcher(text.substring(region[0], region[1]));
+        Matcher m = r.pattern.matcher(view.text().substring(region[0], region[1]));
         if (m.find()) {
-          out.add(new Finding(Categories.PROMPT_INJECTION, DETECTOR + ":" + r.name, r.weight, m.start() + region[0],
-              m.end() + region[0]));
+          int start = view.originStart(m.start() + region[0]);
+          int end = Math.max(start, view.originEnd(m.end() + region[0]));
+          out.add(new Finding(Categories.PROMPT_INJECTION, DETECTOR + ":" + r.name, r.weight, start, end));
           break;
         }
       }
