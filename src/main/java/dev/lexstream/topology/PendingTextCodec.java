@@ -3,15 +3,13 @@ package dev.lexstream.topology;
 import dev.lexstream.avro.internal.BufferedHeader;
 import dev.lexstream.avro.internal.BufferedText;
 import dev.lexstream.batching.BatchingProcessor;
+import dev.lexstream.serde.SchemaVersions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
-import org.apache.avro.message.SchemaStore;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -23,33 +21,11 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class PendingTextCodec implements BatchingProcessor.ValueCodec<PendingText> {
   /** Every version of the BufferedText schema, oldest first; the last is the generated class's. */
-  static final List<String> VERSIONS = List.of("buffered-text-v1.avsc", "buffered-text-v2.avsc");
+  static final SchemaVersions VERSIONS = SchemaVersions.of(BufferedText.getClassSchema(), PendingTextCodec.class,
+      "buffered-text-v1.avsc", "buffered-text-v2.avsc");
 
-  private static final BinaryMessageDecoder<BufferedText> DECODER = BufferedText.createDecoder(versions());
-
-  private static SchemaStore.Cache versions() {
-    SchemaStore.Cache cache = new SchemaStore.Cache();
-    for (Schema schema : releasedSchemas()) {
-      cache.addSchema(schema);
-    }
-    return cache;
-  }
-
-  /** The schemas of {@link #VERSIONS}, as shipped with this version. */
-  static List<Schema> releasedSchemas() {
-    List<Schema> schemas = new ArrayList<>();
-    for (String version : VERSIONS) {
-      try (InputStream in = PendingTextCodec.class.getResourceAsStream(version)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource " + version);
-        }
-        schemas.add(new Schema.Parser().parse(in));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + version, e);
-      }
-    }
-    return schemas;
-  }
+  private static final BinaryMessageDecoder<BufferedText> DECODER =
+      BufferedText.createDecoder(SchemaVersions.store(List.of(VERSIONS)));
 
   @Override
   public byte[] encode(PendingText value) {
