@@ -20,11 +20,11 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.message.SchemaStore;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 
@@ -38,11 +38,22 @@ public final class AvroCodec {
   /** First two bytes of Avro's single-object encoding. */
   static final byte[] SINGLE_OBJECT_MAGIC = {(byte) 0xC3, (byte) 0x01};
 
-  /** Schemas a single-object payload may be written with, by their 64-bit parsing fingerprint. */
-  private static final Map<Long, Schema> KNOWN_SCHEMAS =
-      List.of(EnrichedText.getClassSchema(), DeadLetter.getClassSchema(), TextDocument.getClassSchema())
-          .stream()
-          .collect(Collectors.toUnmodifiableMap(SchemaNormalization::parsingFingerprint64, Function.identity()));
+  /**
+   * The records a single-object payload may hold, each with every version of its schema that Lexstream
+   * shipped ({@code *-vN.avsc} next to this class): a record written by an earlier version (a topic
+   * replayed, a producer not upgraded yet) names its schema by fingerprint only.
+   */
+  static final List<SchemaVersions> PUBLIC_SCHEMAS = List.of(
+      SchemaVersions.of(EnrichedText.getClassSchema(), AvroCodec.class, "enriched-text-v1.avsc"),
+      SchemaVersions.of(DeadLetter.getClassSchema(), AvroCodec.class, "dead-letter-v1.avsc"),
+      SchemaVersions.of(TextDocument.getClassSchema(), AvroCodec.class, "text-document-v1.avsc"));
+
+  /** Writer schemas by fingerprint: every shipped version of every public record. */
+  private static final SchemaStore WRITERS = SchemaVersions.store(PUBLIC_SCHEMAS);
+
+  /** What a payload is read as, whichever version wrote it: its record's current schema, by full name. */
+  private static final Map<String, Schema> READERS = PUBLIC_SCHEMAS.stream().map(SchemaVersions::current)
+      .collect(Collectors.toUnmodifiableMap(Schema::getFullName, Function.identity()));
 
   private final Format format;
   private final RegistryCodec registry;
@@ -161,12 +172,14 @@ public final class AvroCodec {
   }
 
   /**
-   * Decodes a single-object payload written with one of Lexstream's schemas, generically.
+   * Decodes a single-object payload written with any shipped version of one of Lexstream's schemas,
+   * generically, as the record's current schema (fields added since take their defaults).
    *
    * @throws IOException when the fingerprint is unknown or the body does not match the schema
    */
   public static GenericRecord decodeSingleObject(byte[] bytes) throws IOException {
-    return read(bytes, AvroDatums.genericReader(writerSchema(bytes)));
+    Schema writer = writerSchema(bytes);
+    return read(bytes, AvroDatums.genericReader(writer, READERS.get(writer.getFullName())));
   }
 
   /** Decodes a single-object payload into a generated class, insisting on that record type. */
@@ -184,7 +197,7 @@ public final class AvroCodec {
       throw new IOException("not Avro single-object encoding (expected bytes C3 01 and an 8-byte fingerprint)");
     }
     long fingerprint = ByteBuffer.wrap(bytes, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-    Schema writer = KNOWN_SCHEMAS.get(fingerprint);
+    Schema writer = WRITERS.findByFingerprint(fingerprint);
     if (writer == null) {
       throw new IOException("unknown Avro schema fingerprint " + Long.toHexString(fingerprint));
     }

@@ -27,7 +27,7 @@ public final class AvroDatums {
   private static final Map<Schema, DatumWriter<SpecificRecord>> WRITERS = new ConcurrentHashMap<>();
   private static final Map<Schema, DatumWriter<Object>> GENERIC_WRITERS = new ConcurrentHashMap<>();
   private static final Map<List<Schema>, DatumReader<?>> SPECIFIC_READERS = new ConcurrentHashMap<>();
-  private static final Map<Schema, DatumReader<?>> GENERIC_READERS = new ConcurrentHashMap<>();
+  private static final Map<List<Schema>, DatumReader<?>> GENERIC_READERS = new ConcurrentHashMap<>();
   private static final Map<Schema, Long> FINGERPRINTS = new ConcurrentHashMap<>();
 
   private AvroDatums() {}
@@ -50,9 +50,15 @@ public final class AvroDatums {
   }
 
   /** Reads data written with {@code writer} generically ({@code GenericRecord} for records). */
-  @SuppressWarnings("unchecked")
   public static <T> DatumReader<T> genericReader(Schema writer) {
-    return (DatumReader<T>) GENERIC_READERS.computeIfAbsent(writer, GenericDatumReader::new);
+    return genericReader(writer, writer);
+  }
+
+  /** Reads data written with {@code writer} generically, resolved to {@code reader}'s shape. */
+  @SuppressWarnings("unchecked")
+  public static <T> DatumReader<T> genericReader(Schema writer, Schema reader) {
+    return (DatumReader<T>) GENERIC_READERS.computeIfAbsent(List.of(writer, reader),
+        k -> new GenericDatumReader<>(writer, reader));
   }
 
   /** The 64-bit parsing fingerprint of single-object encoding. */
