@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * and Redpanda share: register, look up by id, by subject and schema, by subject and version, and
  * check compatibility. JDK HTTP client and Jackson; retries with exponential backoff on 5xx, 408,
  * 429, timeouts and connection failures (trying the next URL when several are given); ids cached
- * per (subject, schema) and schemas per id. Thread-safe.
+ * per (subject, schema), schemas per id, and ids whose schema cannot be used. Thread-safe.
  */
 public final class SchemaRegistryClient {
   private static final Logger log = LoggerFactory.getLogger(SchemaRegistryClient.class);
@@ -109,6 +109,7 @@ public final class SchemaRegistryClient {
   private final AtomicInteger preferredUrl = new AtomicInteger();
   private final Map<IdKey, Integer> ids = new ConcurrentHashMap<>();
   private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
+  private final UnusableSchemaIds unusable = new UnusableSchemaIds();
   private final AtomicLong requests = new AtomicLong();
 
   public SchemaRegistryClient(Options options) {
@@ -235,24 +236,32 @@ public final class SchemaRegistryClient {
    * {@code GET /schemas/ids/{id}}: the schema with this id, cached.
    *
    * @throws RegistryException 404 ({@link RegistryException#SCHEMA_NOT_FOUND}) for an unknown id; also when
-   *     the schema is not Avro or cannot be parsed
+   *     the schema is not Avro or cannot be parsed. These are remembered ({@link UnusableSchemaIds}): the
+   *     next call for the id throws the same failure without a request.
    */
   public Schema schemaById(int id) {
     Schema cached = schemas.get(id);
     if (cached != null) {
       return cached;
     }
+    unusable.rethrow(id);
     JsonNode answer;
     try {
       answer = call("GET", "/schemas/ids/" + id, null);
     } catch (RegistryException e) {
       if (e.isNotFound()) {
-        throw new RegistryException("unknown schema id " + id + " (" + e.getMessage() + ")", e.status(),
-            e.errorCode(), e);
+        throw unusable.unknown(id, new RegistryException("unknown schema id " + id + " (" + e.getMessage() + ")",
+            e.status(), e.errorCode(), e));
       }
+      // unreachable, 5xx, refused access, or an answer that is not about the id: asked again next time
       throw e;
     }
-    Schema schema = parse(answer, "schema id " + id);
+    Schema schema;
+    try {
+      schema = parse(answer, "schema id " + id);
+    } catch (RegistryException e) {
+      throw unusable.unusable(id, e);
+    }
     schemas.putIfAbsent(id, schema);
     return schema;
   }

@@ -56,6 +56,7 @@ public final class FakeSchemaRegistry implements AutoCloseable {
   private final Map<Integer, String> schemasById = new LinkedHashMap<>();
   private final Map<String, Integer> idsBySchema = new LinkedHashMap<>();
   private final Map<Integer, String> typesById = new LinkedHashMap<>();
+  private final Map<Integer, JsonNode> referencesById = new LinkedHashMap<>();
   private int nextId;
 
   private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
@@ -114,6 +115,17 @@ public final class FakeSchemaRegistry implements AutoCloseable {
   public synchronized int registerRaw(String subject, String schemaType, String schema) {
     int id = add(subject, schema);
     typesById.put(id, schemaType);
+    return id;
+  }
+
+  /**
+   * An Avro schema that refers to a type of another subject's version 1 (schema references, as
+   * Confluent 5.5+ stores them); returns its id.
+   */
+  public synchronized int registerReferencing(String subject, String schema, String typeName, String referencedSubject) {
+    int id = add(subject, schema);
+    referencesById.put(id, JSON.createArrayNode().add(JSON.createObjectNode()
+        .put("name", typeName).put("subject", referencedSubject).put("version", 1)));
     return id;
   }
 
@@ -337,6 +349,10 @@ public final class FakeSchemaRegistry implements AutoCloseable {
     if (type != null && !type.equals("AVRO")) {
       // Confluent leaves schemaType out for Avro only
       answer.put("schemaType", type);
+    }
+    JsonNode references = referencesById.get(Integer.parseInt(idText));
+    if (references != null) {
+      answer.set("references", references);
     }
     send(exchange, 200, answer);
   }

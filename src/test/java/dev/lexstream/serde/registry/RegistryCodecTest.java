@@ -2,20 +2,26 @@ package dev.lexstream.serde.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.lexstream.avro.DeadLetter;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.avro.SourceRef;
 import dev.lexstream.avro.TextDocument;
+import dev.lexstream.config.PipelineSettings.InputFormat;
 import dev.lexstream.config.SerializationSettings.Format;
 import dev.lexstream.config.SerializationSettings.SubjectStrategy;
 import dev.lexstream.serde.AvroCodec;
+import dev.lexstream.serde.AvroDatums;
+import dev.lexstream.serde.InputDecoder;
+import dev.lexstream.serde.RejectedRecordException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -193,6 +199,62 @@ public class RegistryCodecTest {
     registry.requireBasicAuth("lex", "pw");
     assertThatThrownBy(() -> codec(SubjectStrategy.TOPIC, false).decode(framed(id), TextDocument.class))
         .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
+  }
+
+  @Test
+  void deadLettersASecondRecordWithTheSameUnusableSchemaIdWithoutAskingTheRegistryAgain() {
+    Map<Integer, String> unusable = new LinkedHashMap<>();
+    unusable.put(registry.registerRaw("proto-value", "PROTOBUF",
+        "syntax = \"proto3\"; message TextDocument { string text = 1; }"), "PROTOBUF");
+    unusable.put(registry.registerReferencing("order-value", """
+        {"type": "record", "name": "Order", "fields": [{"name": "customer", "type": "Customer"}]}""",
+        "Customer", "customer-value"), "schema references");
+    unusable.put(registry.registerRaw("bad-value", "AVRO", """
+        {"type": "record", "name": "R", "fields": [{"name": "n", "type": "int", "default": "x"}]}"""),
+        "not a valid Avro schema");
+    unusable.put(0x7F000001, "unknown schema id");
+    InputDecoder decoder = new InputDecoder(InputFormat.AUTO, codec(SubjectStrategy.TOPIC, false));
+
+    for (var entry : unusable.entrySet()) {
+      byte[] record = framed(entry.getKey());
+      RejectedRecordException first = catchThrowableOfType(RejectedRecordException.class, () -> decoder.decode(record));
+      int asked = registry.requests().size();
+      RejectedRecordException second = catchThrowableOfType(RejectedRecordException.class, () -> decoder.decode(record));
+
+      assertThat(first.getMessage()).contains("schema id " + entry.getKey(), entry.getValue());
+      assertThat(second).as("the second record with schema id %d", entry.getKey()).isNotNull()
+          .hasMessage(first.getMessage());
+      assertThat(registry.requests()).as("requests for the second record with schema id %d", entry.getKey())
+          .hasSize(asked);
+    }
+    assertThat(registry.requests()).as("one request per schema id").hasSize(unusable.size());
+  }
+
+  @Test
+  void doesNotCacheAnUnavailableRegistry() throws Exception {
+    int id = registry.registerDirectly("docs-value", TextDocument.getClassSchema().toString());
+    InputDecoder decoder = new InputDecoder(InputFormat.AUTO, codec(SubjectStrategy.TOPIC, false));
+    byte[] record = RegistryCodec.frame(id, AvroDatums.writer(TextDocument.getClassSchema()),
+        TextDocument.newBuilder().setText("back again").build());
+
+    registry.failNext(2, 503); // the first attempt and its one retry
+    assertThatThrownBy(() -> decoder.decode(record))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.isUnavailable()).isTrue());
+    assertThat(decoder.decode(record).getText()).as("once the registry is back").isEqualTo("back again");
+  }
+
+  @Test
+  void doesNotCacheRefusedAccess() throws Exception {
+    int id = registry.registerDirectly("docs-value", TextDocument.getClassSchema().toString());
+    InputDecoder decoder = new InputDecoder(InputFormat.AUTO, codec(SubjectStrategy.TOPIC, false));
+    byte[] record = RegistryCodec.frame(id, AvroDatums.writer(TextDocument.getClassSchema()),
+        TextDocument.newBuilder().setText("let in").build());
+
+    registry.requireBasicAuth("lex", "pw");
+    assertThatThrownBy(() -> decoder.decode(record))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(401));
+    registry.requireBasicAuth(null, null);
+    assertThat(decoder.decode(record).getText()).as("once access is granted").isEqualTo("let in");
   }
 
   /** A wire-format record with this schema id and a small body; the schema decides whether it is readable. */
