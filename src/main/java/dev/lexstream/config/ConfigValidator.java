@@ -123,6 +123,10 @@ final class ConfigValidator {
                 if (key.equals("application.id")) {
                     throw new ConfigException(path, "is set by kafka.applicationId; allowed: set kafka.applicationId instead");
                 }
+                if (key.equals(KafkaSettings.MAX_REQUEST_SIZE) || key.equals(KafkaSettings.PRODUCER_MAX_REQUEST_SIZE)) {
+                    // the topology sizes records by it, before Kafka reads it
+                    requireBytes(path, value);
+                }
                 props.put(key, value);
             });
         }
@@ -440,6 +444,18 @@ final class ConfigValidator {
             throw new ConfigException(path, value + " is too small; allowed: an integer >= 1");
         }
         return value;
+    }
+
+    /** A size in bytes, as Kafka reads an int setting (surrounding spaces allowed). */
+    private static void requireBytes(String path, String value) {
+        try {
+            if (Integer.parseInt(value.trim()) >= 1) {
+                return;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the allowed range
+        }
+        throw new ConfigException(path, invalid(value) + "; allowed: a size in bytes from 1 to " + Integer.MAX_VALUE);
     }
 
     static <E extends Enum<E>> E oneOf(E[] values, Function<E, String> yamlName, String given, String path) {

@@ -3,6 +3,8 @@ package dev.lexstream.config;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 
 /**
  * {@code kafka:} section.
@@ -26,6 +28,13 @@ public record KafkaSettings(
     public static final String DEFAULT_APPLICATION_ID = "lexstream";
     public static final int DEFAULT_PARTITIONS = 4;
     public static final short DEFAULT_REPLICATION_FACTOR = 1;
+    /** The producer setting that caps one record: {@value}. */
+    public static final String MAX_REQUEST_SIZE = ProducerConfig.MAX_REQUEST_SIZE_CONFIG;
+    /** The same setting for Kafka Streams' producer only; it wins over {@link #MAX_REQUEST_SIZE}. */
+    public static final String PRODUCER_MAX_REQUEST_SIZE = StreamsConfig.producerPrefix(MAX_REQUEST_SIZE);
+    /** The producer's own default of max.request.size (1 MiB). */
+    public static final int DEFAULT_MAX_REQUEST_SIZE =
+            (Integer) ProducerConfig.configDef().defaultValues().get(MAX_REQUEST_SIZE);
 
     public KafkaSettings {
         bootstrap = bootstrap == null ? DEFAULT_BOOTSTRAP : bootstrap;
@@ -37,6 +46,16 @@ public record KafkaSettings(
     public static KafkaSettings defaults() {
         return new KafkaSettings(DEFAULT_BOOTSTRAP, DEFAULT_APPLICATION_ID, DEFAULT_PARTITIONS,
                 DEFAULT_REPLICATION_FACTOR, Map.of());
+    }
+
+    /**
+     * The max.request.size Kafka Streams' producer will run with, from the properties passed through
+     * to it: the {@code producer.}-prefixed value over the plain one (as StreamsConfig resolves them),
+     * else the producer's default. Values are validated at load time.
+     */
+    public int maxRequestSize() {
+        String value = properties.getOrDefault(PRODUCER_MAX_REQUEST_SIZE, properties.get(MAX_REQUEST_SIZE));
+        return value == null ? DEFAULT_MAX_REQUEST_SIZE : Integer.parseInt(value.trim());
     }
 
     /** True when {@code bootstrap} is {@value #EMBEDDED}: start an in-process broker. */

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -599,6 +601,32 @@ class ConfigLoaderTest {
         ConfigException e = error("kafka: { properties: { bootstrap.servers: 'x:1' } }\npipelines: [{name: p, input: in}]\n");
         assertThat(e.path()).isEqualTo("kafka.properties['bootstrap.servers']");
         assertThat(e.getMessage()).contains("kafka.bootstrap");
+    }
+
+    @Test
+    void readsMaxRequestSizeAsKafkaStreamsGivesItToItsProducer() {
+        for (String properties : List.of("{}", "{max.request.size: 2097152}", "{producer.max.request.size: ' 300000'}",
+                "{max.request.size: 5000000, producer.max.request.size: 100000}", "{linger.ms: 5}")) {
+            KafkaSettings kafka = parse("kafka: {properties: " + properties + "}\npipelines: [{name: p, input: in}]\n")
+                    .kafka();
+            Properties props = new Properties();
+            props.putAll(kafka.properties());
+            props.put(StreamsConfig.APPLICATION_ID_CONFIG, "app");
+            props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
+            Object streams = new StreamsConfig(props).getProducerConfigs("client")
+                    .getOrDefault(KafkaSettings.MAX_REQUEST_SIZE, KafkaSettings.DEFAULT_MAX_REQUEST_SIZE);
+            assertThat(kafka.maxRequestSize()).as(properties).isEqualTo(Integer.parseInt(streams.toString().trim()));
+        }
+        assertThat(KafkaSettings.defaults().maxRequestSize()).isEqualTo(1024 * 1024);
+    }
+
+    @Test
+    void rejectsAMaxRequestSizeThatIsNotASizeInBytes() {
+        ConfigException e = error("kafka: { properties: { producer.max.request.size: 1MB } }\npipelines: [{name: p, input: in}]\n");
+        assertThat(e.getMessage()).isEqualTo(
+                "kafka.properties['producer.max.request.size']: '1MB' is not valid; allowed: a size in bytes from 1 to 2147483647");
+        assertThat(error("kafka: { properties: { max.request.size: 0 } }\npipelines: [{name: p, input: in}]\n").path())
+                .isEqualTo("kafka.properties['max.request.size']");
     }
 
     @Test
