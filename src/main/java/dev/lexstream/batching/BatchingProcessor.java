@@ -72,6 +72,9 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
 
   private static final int HEADER_BYTES = Long.BYTES + Integer.BYTES;
 
+  /** Bytes of an entry's key in the store and in its changelog: the record's partition and offset. */
+  public static final int KEY_BYTES = Integer.BYTES + Long.BYTES;
+
   private final String storeName;
   private final BatchPolicy policy;
   private final ValueCodec<V> codec;
@@ -257,7 +260,16 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
   }
 
   static Bytes key(int partition, long offset) {
-    return Bytes.wrap(ByteBuffer.allocate(Integer.BYTES + Long.BYTES).putInt(partition).putLong(offset).array());
+    return Bytes.wrap(ByteBuffer.allocate(KEY_BYTES).putInt(partition).putLong(offset).array());
+  }
+
+  /**
+   * Bytes of the stored value of a record its codec encodes in {@code encodedBytes}: what the
+   * changelog record carries (with a {@link #KEY_BYTES} key and no headers), so callers can tell
+   * whether the producer will take it.
+   */
+  public static int storedBytes(int encodedBytes) {
+    return HEADER_BYTES + encodedBytes;
   }
 
   private static byte[] envelope(long bufferedAt, int tokens, byte[] payload) {

@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * First stage of a pipeline: decodes raw bytes into a document, validates its text, runs the input
- * guard (PII detection and redaction, when the pipeline has a safety policy), and sends it on to
- * the models, or to the dead-letter topic with the reason. Never lets bad input stop the task.
+ * guard (PII detection and redaction, when the pipeline has a safety policy), checks that its batch
+ * buffer entry fits the producer's max.request.size, and sends it on to the models, or to the
+ * dead-letter topic with the reason. Never lets bad input stop the task.
  */
 final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object> {
   private static final Logger log = LoggerFactory.getLogger(DecodeProcessor.class);
@@ -28,22 +29,20 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
   private final String pipeline;
   private final InputDecoder decoder;
   private final TextValidator validator;
+  private final BufferEntryCheck entryCheck;
   private final String next;
   private final String deadLetterSink;
   private final InputGuard guard;
   private ProcessorContext<byte[], Object> context;
 
-  DecodeProcessor(String pipeline, InputDecoder decoder, TextValidator validator, String next, String deadLetterSink) {
-    this(pipeline, decoder, validator, null, next, deadLetterSink);
-  }
-
   /** @param guard the pipeline's input guard; null when it has none */
-  DecodeProcessor(String pipeline, InputDecoder decoder, TextValidator validator, InputGuard guard, String next,
-      String deadLetterSink) {
+  DecodeProcessor(String pipeline, InputDecoder decoder, TextValidator validator, InputGuard guard,
+      BufferEntryCheck entryCheck, String next, String deadLetterSink) {
     this.pipeline = pipeline;
     this.decoder = decoder;
     this.validator = validator;
     this.guard = guard;
+    this.entryCheck = entryCheck;
     this.next = next;
     this.deadLetterSink = deadLetterSink;
   }
@@ -64,12 +63,13 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
         .build();
     String fallbackId = meta.topic() + "-" + meta.partition() + "-" + meta.offset();
     String id = null;
+    // what a dead letter of this record may carry: the input bytes until the guard redacts the text
+    byte[] original = record.value();
     try {
       TextDocument document = decoder.decode(record.value());
       id = document.getId() == null || document.getId().isBlank() ? fallbackId : document.getId();
       document.setId(id);
       document.setText(validator.validate(document.getText()));
-      byte[] original = record.value();
       SafetyVerdict verdict = null;
       if (guard != null) {
         InputGuard.Result screened = guard.screen(document.getText());
@@ -90,13 +90,14 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
         document.setText(screened.text());
         verdict = screened.verdict();
       }
-      context.forward(record.withValue(new PendingText(document, source, record.key(), original,
-          record.headers(), verdict)), next);
+      PendingText pending = new PendingText(document, source, record.key(), original, record.headers(), verdict);
+      entryCheck.check(pending);
+      context.forward(record.withValue(pending), next);
     } catch (RejectedRecordException e) {
       log.debug("dead-letter pipeline={} id={} at {}-{}@{} stage={}: {}", pipeline, id, meta.topic(),
           meta.partition(), meta.offset(), e.stage(), e.getMessage());
       context.forward(record.withValue(DeadLetters.of(pipeline, id, e.stage(), e.getMessage(), e.getCause(),
-          source, record.key(), record.value())), deadLetterSink);
+          source, record.key(), original)), deadLetterSink);
     }
   }
 

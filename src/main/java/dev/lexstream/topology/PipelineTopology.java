@@ -67,6 +67,7 @@ public final class PipelineTopology {
     CountingSerializer values = new CountingSerializer(new RecordSerializer(codec), outcomes(config), metrics);
     KeySerializer keys = new KeySerializer(codec);
     SourcePartitioner partitioner = new SourcePartitioner();
+    RequestSizeLimit limit = new RequestSizeLimit(config.kafka().maxRequestSize());
     for (int index = 0; index < config.pipelines().size(); index++) {
       PipelineSettings p = config.pipelines().get(index);
       String source = p.name() + "-source";
@@ -88,8 +89,8 @@ public final class PipelineTopology {
       BatchPolicy policy = policy(p.batching());
       topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), p.input());
       topology.addProcessor(decode, () -> new DecodeProcessor(p.name(),
-          new InputDecoder(p.inputFormat(), codec.registry()), new TextValidator(p.maxTextBytes()), inputGuard, batch,
-          deadLetters), source);
+          new InputDecoder(p.inputFormat(), codec.registry()), new TextValidator(p.maxTextBytes()), inputGuard,
+          new BufferEntryCheck(new PendingTextCodec(), limit), batch, deadLetters), source);
       topology.addProcessor(batch, () -> new BatchingProcessor<>(store, policy, new PendingTextCodec(),
           enricher::countTokens, new EnrichBatch(p.name(), enricher, output, quarantine, deadLetters), control,
           (trigger, records, tokens) -> metrics.batchFlushed(p.name(), trigger, records, tokens)), decode);

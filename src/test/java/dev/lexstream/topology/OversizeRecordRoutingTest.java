@@ -1,0 +1,184 @@
+package dev.lexstream.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.lexstream.avro.DeadLetter;
+import dev.lexstream.avro.EnrichedText;
+import dev.lexstream.batching.BatchingControl;
+import dev.lexstream.config.ConfigLoader;
+import dev.lexstream.config.LexstreamConfig;
+import dev.lexstream.config.SerializationSettings.Format;
+import dev.lexstream.inference.DeviceSpec;
+import dev.lexstream.inference.DjlTextEmbedder;
+import dev.lexstream.inference.InferenceExecutor;
+import dev.lexstream.inference.ModelSource;
+import dev.lexstream.inference.TextEmbedder;
+import dev.lexstream.serde.AvroCodec;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.record.internal.AbstractRecords;
+import org.apache.kafka.common.record.internal.CompressionType;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Records the producer would refuse (over max.request.size) go to the dead-letter topic instead
+ * of stopping the task: inputs whose batch buffer entry is too large. The test driver does not
+ * enforce the limit, so each test measures what reaches a topic with Kafka's own size estimate.
+ */
+class OversizeRecordRoutingTest {
+  private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
+  /** The largest maxTextBytes allowed. */
+  private static final int MAX_TEXT_BYTES = 524_288;
+
+  private static TextEmbedder minilm;
+
+  @TempDir Path stateDir;
+  private InferenceExecutor executor;
+  private TopologyTestDriver driver;
+  private TestInputTopic<byte[], byte[]> input;
+  private TestOutputTopic<byte[], byte[]> enriched;
+  private TestOutputTopic<byte[], byte[]> deadLetters;
+
+  @BeforeAll
+  static void loadModel() {
+    minilm = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(),
+        Path.of(System.getProperty("lexstream.work", "target/lexstream-work")));
+  }
+
+  @AfterAll
+  static void closeModel() {
+    minilm.close();
+  }
+
+  @AfterEach
+  void close() {
+    if (driver != null) {
+      driver.close();
+    }
+    if (executor != null) {
+      executor.close();
+    }
+  }
+
+  /** A pipeline {@code news} with one classify task; {@code extra} is more YAML of the pipeline. */
+  private static LexstreamConfig config(String kafkaProperties, int maxTextBytes, String extra) {
+    return ConfigLoader.parse("""
+        kafka:
+          properties: {%s}
+        models:
+          minilm: {source: "builtin:all-minilm-l6-v2-q"}
+        pipelines:
+          - name: news
+            input: news.raw
+            maxTextBytes: %d
+            batching: {flushWhenIdle: false}
+            classify:
+              - name: topic
+                model: minilm
+                labels: {Sports: sports news, Business: business news}
+        %s
+        """.formatted(kafkaProperties, maxTextBytes, extra.indent(4)), "test.yaml", Map.of());
+  }
+
+  private void start(LexstreamConfig config, Map<String, GenerativeSteps> generative) {
+    executor = InferenceExecutor.start(minilm, 64, true);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "size-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    driver = new TopologyTestDriver(PipelineTopology.build(config, Map.of("minilm", executor),
+        new AvroCodec(Format.SINGLE_OBJECT), BatchingControl.inline(), generative), props);
+    input = driver.createInputTopic("news.raw", new ByteArraySerializer(), new ByteArraySerializer());
+    enriched = driver.createOutputTopic("news.enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    deadLetters = driver.createOutputTopic("news.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
+  }
+
+  private void start(String kafkaProperties, int maxTextBytes) {
+    start(config(kafkaProperties, maxTextBytes, ""), Map.of());
+  }
+
+  private void send(String value) {
+    input.pipeInput("k".getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static DeadLetter deadLetter(TestRecord<byte[], byte[]> record) throws Exception {
+    return AvroCodec.decodeSingleObject(record.value(), DeadLetter.class);
+  }
+
+  /** The size KafkaProducer.send compares with max.request.size: its own estimate, whatever the compression. */
+  private static int producerSize(TestRecord<byte[], byte[]> record) {
+    return AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.NONE,
+        record.key(), record.value(), record.headers().toArray());
+  }
+
+  /** Sentences of about {@code bytes} ASCII bytes in all, each ending with a full stop. */
+  private static String words(int bytes) {
+    String sentence = "The market moved as traders watched the league results closely. ";
+    return sentence.repeat(bytes / sentence.length() + 1).substring(0, bytes - 1) + ".";
+  }
+
+  @Test
+  void routesInputWhoseBufferEntryExceedsMaxRequestSizeToDeadLetter() throws Exception {
+    start("", MAX_TEXT_BYTES);
+    // ~900 KB of JSON: the text passes maxTextBytes, but document + original bytes make a ~1.8 MB entry
+    String json = "{\"id\": \"big\", \"text\": \"" + words(420_000) + "\", \"metadata\": {\"blob\": \""
+        + "x".repeat(480_000) + "\"}}";
+    send(json);
+    send("{\"id\": \"next\", \"text\": \"The striker scored twice in the final.\"}");
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    TestRecord<byte[], byte[]> record = deadLetters.readRecord();
+    DeadLetter dead = deadLetter(record);
+    assertThat(dead.getId()).isEqualTo("big");
+    assertThat(dead.getStage()).isEqualTo("validate");
+    assertThat(dead.getError()).matches("buffer entry of \\d+ bytes exceeds max\\.request\\.size 1048576");
+    assertThat(Integer.parseInt(dead.getError().split(" ")[3])).isGreaterThan(2 * 900_000);
+    assertThat(dead.getOriginalSize()).isEqualTo(json.length());
+    assertThat(producerSize(record)).isLessThanOrEqualTo(DEFAULT_MAX_REQUEST_SIZE);
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(AvroCodec.decodeSingleObject(enriched.readValue(), EnrichedText.class).getId()).isEqualTo("next");
+  }
+
+  @Test
+  void routesPlainTextAtTheLargestMaxTextBytesToDeadLetterAndEnrichesOneThatFits() throws Exception {
+    start("", MAX_TEXT_BYTES);
+    send(words(MAX_TEXT_BYTES)); // text + original: 1 MiB and more, before any framing
+    send(words(500_000));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    DeadLetter dead = deadLetter(deadLetters.readRecord());
+    assertThat(dead.getStage()).isEqualTo("validate");
+    assertThat(dead.getError()).startsWith("buffer entry of ").endsWith(" bytes exceeds max.request.size 1048576");
+    TestRecord<byte[], byte[]> kept = enriched.readRecord();
+    assertThat(AvroCodec.decodeSingleObject(kept.value(), EnrichedText.class).getText()).hasSize(500_000);
+    assertThat(producerSize(kept)).isLessThanOrEqualTo(DEFAULT_MAX_REQUEST_SIZE);
+  }
+
+  @Test
+  void appliesTheProducerPrefixedMaxRequestSizeAsKafkaStreamsDoes() throws Exception {
+    // Kafka Streams gives the producer the producer.-prefixed value over the plain one
+    start("max.request.size: 5000000, producer.max.request.size: 100000", MAX_TEXT_BYTES);
+    send(words(60_000));
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    DeadLetter dead = deadLetter(deadLetters.readRecord());
+    assertThat(dead.getStage()).isEqualTo("validate");
+    assertThat(dead.getError()).endsWith(" bytes exceeds max.request.size 100000");
+    assertThat(enriched.isEmpty()).isTrue();
+  }
+}
