@@ -1,5 +1,6 @@
 package dev.lexstream.topology;
 
+import dev.lexstream.avro.DeadLetter;
 import dev.lexstream.avro.SafetyVerdict;
 import dev.lexstream.avro.SourceRef;
 import dev.lexstream.avro.TextDocument;
@@ -32,12 +33,16 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
   private final BufferEntryCheck entryCheck;
   private final String next;
   private final String deadLetterSink;
+  private final SinkSizes sizes;
   private final InputGuard guard;
   private ProcessorContext<byte[], Object> context;
 
-  /** @param guard the pipeline's input guard; null when it has none */
+  /**
+   * @param guard the pipeline's input guard; null when it has none
+   * @param sizes sizes dead letters as {@code deadLetterSink} will write them
+   */
   DecodeProcessor(String pipeline, InputDecoder decoder, TextValidator validator, InputGuard guard,
-      BufferEntryCheck entryCheck, String next, String deadLetterSink) {
+      BufferEntryCheck entryCheck, String next, String deadLetterSink, SinkSizes sizes) {
     this.pipeline = pipeline;
     this.decoder = decoder;
     this.validator = validator;
@@ -45,6 +50,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
     this.entryCheck = entryCheck;
     this.next = next;
     this.deadLetterSink = deadLetterSink;
+    this.sizes = sizes;
   }
 
   @Override
@@ -79,8 +85,8 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
           String reason = Verdicts.dropReason(screened.verdict());
           log.debug("dead-letter pipeline={} id={} at {}-{}@{} stage={}: {}", pipeline, id, meta.topic(),
               meta.partition(), meta.offset(), SafetyStages.INPUT, reason);
-          context.forward(record.withValue(DeadLetters.of(pipeline, id, SafetyStages.INPUT, reason, null, source,
-              record.key(), withheld)), deadLetterSink);
+          forwardDeadLetter(record, DeadLetters.of(pipeline, id, SafetyStages.INPUT, reason, null, source,
+              record.key(), withheld));
           return;
         }
         if (screened.redacted()) {
@@ -96,9 +102,15 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
     } catch (RejectedRecordException e) {
       log.debug("dead-letter pipeline={} id={} at {}-{}@{} stage={}: {}", pipeline, id, meta.topic(),
           meta.partition(), meta.offset(), e.stage(), e.getMessage());
-      context.forward(record.withValue(DeadLetters.of(pipeline, id, e.stage(), e.getMessage(), e.getCause(),
-          source, record.key(), original)), deadLetterSink);
+      forwardDeadLetter(record, DeadLetters.of(pipeline, id, e.stage(), e.getMessage(), e.getCause(), source,
+          record.key(), original));
     }
+  }
+
+  /** Sends the dead letter on with the record's key and headers, its original cut if they would not fit. */
+  private void forwardDeadLetter(Record<byte[], byte[]> record, DeadLetter letter) {
+    DeadLetter fitted = DeadLetters.fit(letter, l -> sizes.size(deadLetterSink, record.withValue(l)), sizes.limit());
+    context.forward(record.withValue(fitted), deadLetterSink);
   }
 
   /** The document with {@code text} in place of its text, in Avro single-object encoding (replayable input). */

@@ -1,5 +1,6 @@
 package dev.lexstream.topology;
 
+import dev.lexstream.avro.DeadLetter;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.batching.BatchingProcessor.BatchHandler;
 import dev.lexstream.batching.BatchingProcessor.Forward;
@@ -25,18 +26,20 @@ final class EnrichBatch implements BatchHandler<PendingText> {
   private final String outputSink;
   private final String quarantineSink;
   private final String deadLetterSink;
+  private final SinkSizes sizes;
 
-  EnrichBatch(String pipeline, Enricher enricher, String outputSink, String deadLetterSink) {
-    this(pipeline, enricher, outputSink, null, deadLetterSink);
-  }
-
-  /** @param quarantineSink where quarantined records go; null sends them to the output (no safety policy) */
-  EnrichBatch(String pipeline, Enricher enricher, String outputSink, String quarantineSink, String deadLetterSink) {
+  /**
+   * @param quarantineSink where quarantined records go; null sends them to the output (no safety policy)
+   * @param sizes          sizes records as the pipeline's sinks will write them
+   */
+  EnrichBatch(String pipeline, Enricher enricher, String outputSink, String quarantineSink, String deadLetterSink,
+      SinkSizes sizes) {
     this.pipeline = pipeline;
     this.enricher = enricher;
     this.outputSink = outputSink;
     this.quarantineSink = quarantineSink == null ? outputSink : quarantineSink;
     this.deadLetterSink = deadLetterSink;
+    this.sizes = sizes;
   }
 
   @Override
@@ -51,19 +54,24 @@ final class EnrichBatch implements BatchHandler<PendingText> {
         log.warn("dead-letter pipeline={} id={} at {}-{}@{} stage={}: {}", pipeline, pending.id(),
             pending.source().getTopic(), pending.source().getPartition(), pending.source().getOffset(), STAGE,
             e.getClass().getName());
-        forwards.add(new Forward(deadLetterSink, record(pending, DeadLetters.of(pipeline, pending.id(), STAGE,
-            "model failed: " + e.getClass().getSimpleName(), e, pending.source(), pending.key(), pending.original()))));
+        forwards.add(deadLetter(pending, DeadLetters.of(pipeline, pending.id(), STAGE,
+            "model failed: " + e.getClass().getSimpleName(), e, pending.source(), pending.key(), pending.original())));
       } else {
         EnrichedText result = outcome.result();
         forwards.add(switch (SafetyStages.route(result)) {
           case QUARANTINE -> new Forward(quarantineSink, record(pending, result));
-          case DEAD_LETTER -> new Forward(deadLetterSink, record(pending, SafetyStages.deadLetter(pipeline, result,
-              pending)));
+          case DEAD_LETTER -> deadLetter(pending, SafetyStages.deadLetter(pipeline, result, pending));
           default -> new Forward(outputSink, record(pending, result));
         });
       }
     }
     return forwards;
+  }
+
+  /** The dead letter with the record's key and headers, its original cut if they would not fit. */
+  private Forward deadLetter(PendingText pending, DeadLetter letter) {
+    DeadLetter fitted = DeadLetters.fit(letter, l -> sizes.size(deadLetterSink, record(pending, l)), sizes.limit());
+    return new Forward(deadLetterSink, record(pending, fitted));
   }
 
   private static Record<byte[], Object> record(PendingText pending, Object value) {

@@ -64,7 +64,8 @@ public final class PipelineTopology {
   public static Topology build(LexstreamConfig config, Map<String, InferenceExecutor> models, AvroCodec codec,
       BatchingControl control, Map<String, GenerativeSteps> generative, Metrics metrics) {
     Topology topology = new Topology();
-    CountingSerializer values = new CountingSerializer(new RecordSerializer(codec), outcomes(config), metrics);
+    RecordSerializer serializer = new RecordSerializer(codec);
+    CountingSerializer values = new CountingSerializer(serializer, outcomes(config), metrics);
     KeySerializer keys = new KeySerializer(codec);
     SourcePartitioner partitioner = new SourcePartitioner();
     RequestSizeLimit limit = new RequestSizeLimit(config.kafka().maxRequestSize());
@@ -87,12 +88,14 @@ public final class PipelineTopology {
       Enricher enricher = enricher(p, "pipelines[" + index + "]", models, batchGuard, safetyModel,
           generative.getOrDefault(p.name(), GenerativeSteps.NONE), metrics);
       BatchPolicy policy = policy(p.batching());
+      SinkSizes sizes = new SinkSizes(limit, keys, serializer,
+          Map.of(output, p.output(), quarantine, p.quarantine(), deadLetters, p.deadLetter()));
       topology.addSource(source, new ByteArrayDeserializer(), new ByteArrayDeserializer(), p.input());
       topology.addProcessor(decode, () -> new DecodeProcessor(p.name(),
           new InputDecoder(p.inputFormat(), codec.registry()), new TextValidator(p.maxTextBytes()), inputGuard,
-          new BufferEntryCheck(new PendingTextCodec(), limit), batch, deadLetters), source);
+          new BufferEntryCheck(new PendingTextCodec(), limit), batch, deadLetters, sizes), source);
       topology.addProcessor(batch, () -> new BatchingProcessor<>(store, policy, new PendingTextCodec(),
-          enricher::countTokens, new EnrichBatch(p.name(), enricher, output, quarantine, deadLetters), control,
+          enricher::countTokens, new EnrichBatch(p.name(), enricher, output, quarantine, deadLetters, sizes), control,
           (trigger, records, tokens) -> metrics.batchFlushed(p.name(), trigger, records, tokens)), decode);
       // cached: a record flushed within one commit interval costs one changelog tombstone, not a put and a delete
       topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store),

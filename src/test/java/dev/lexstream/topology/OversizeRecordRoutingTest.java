@@ -17,8 +17,10 @@ import dev.lexstream.serde.AvroCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.internal.AbstractRecords;
 import org.apache.kafka.common.record.internal.CompressionType;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -37,8 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Records the producer would refuse (over max.request.size) go to the dead-letter topic instead
- * of stopping the task: inputs whose batch buffer entry is too large. The test driver does not
- * enforce the limit, so each test measures what reaches a topic with Kafka's own size estimate.
+ * of stopping the task: inputs whose batch buffer entry is too large; and dead letters are cut to
+ * fit. The test driver does not enforce the limit, so each test measures what reaches a topic with
+ * Kafka's own size estimate.
  */
 class OversizeRecordRoutingTest {
   private static final int DEFAULT_MAX_REQUEST_SIZE = 1024 * 1024;
@@ -180,5 +183,28 @@ class OversizeRecordRoutingTest {
     assertThat(dead.getStage()).isEqualTo("validate");
     assertThat(dead.getError()).endsWith(" bytes exceeds max.request.size 100000");
     assertThat(enriched.isEmpty()).isTrue();
+  }
+
+  @Test
+  void cutsTheOriginalOfADeadLetterThatWouldExceedMaxRequestSizeAndSaysSo() throws Exception {
+    start("producer.max.request.size: 200000", 1000);
+    byte[] value = words(150_000).getBytes(StandardCharsets.UTF_8);
+    byte[] trace = new byte[100_000];
+    Arrays.fill(trace, (byte) 't');
+    input.pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8), value,
+        new RecordHeaders().add("trace", trace)));
+
+    TestRecord<byte[], byte[]> record = deadLetters.readRecord();
+    DeadLetter dead = deadLetter(record);
+    assertThat(dead.getStage()).isEqualTo("validate");
+    assertThat(dead.getError()).startsWith("oversize text: 150000 bytes > maxTextBytes 1000; original cut to ")
+        .endsWith(" of 150000 bytes to fit max.request.size 200000");
+    assertThat(dead.getOriginalSize()).isEqualTo(150_000);
+    byte[] kept = new byte[dead.getOriginal().remaining()];
+    dead.getOriginal().duplicate().get(kept);
+    assertThat(kept.length).isBetween(90_000, 100_000);
+    assertThat(kept).isEqualTo(Arrays.copyOf(value, kept.length));
+    assertThat(record.headers().lastHeader("trace").value()).as("headers still pass through").isEqualTo(trace);
+    assertThat(producerSize(record)).isLessThanOrEqualTo(200_000);
   }
 }
