@@ -15,10 +15,13 @@ import org.slf4j.LoggerFactory;
  * What a flushed micro-batch becomes: the enriched records, in offset order, each to the output,
  * quarantine or dead-letter topic as its safety verdict says ({@link SafetyStages#route}); a
  * record that makes a model throw is isolated by bisection and sent to the dead-letter topic at
- * stage {@code inference}, while the rest of its batch is enriched.
+ * stage {@code inference}, while the rest of its batch is enriched. An enriched record larger than
+ * the producer's max.request.size goes to the dead-letter topic at stage {@code output} instead.
  */
 final class EnrichBatch implements BatchHandler<PendingText> {
   static final String STAGE = "inference";
+  /** Stage of a record whose enriched output the producer would refuse: where the output checks report too. */
+  static final String OUTPUT_STAGE = SafetyStages.OUTPUT;
   private static final Logger log = LoggerFactory.getLogger(EnrichBatch.class);
 
   private final String pipeline;
@@ -59,13 +62,31 @@ final class EnrichBatch implements BatchHandler<PendingText> {
       } else {
         EnrichedText result = outcome.result();
         forwards.add(switch (SafetyStages.route(result)) {
-          case QUARANTINE -> new Forward(quarantineSink, record(pending, result));
+          case QUARANTINE -> enriched(quarantineSink, pending, result);
           case DEAD_LETTER -> deadLetter(pending, SafetyStages.deadLetter(pipeline, result, pending));
-          default -> new Forward(outputSink, record(pending, result));
+          default -> enriched(outputSink, pending, result);
         });
       }
     }
     return forwards;
+  }
+
+  /**
+   * The enriched record to its sink, or, when the producer would refuse it (a summary and a
+   * translation come on top of the text), a dead letter saying so: it would stop the task.
+   */
+  private Forward enriched(String sink, PendingText pending, EnrichedText result) {
+    Record<byte[], Object> record = record(pending, result);
+    long size = sizes.size(sink, record);
+    if (sizes.limit().admits(size)) {
+      return new Forward(sink, record);
+    }
+    log.warn("dead-letter pipeline={} id={} at {}-{}@{} stage={}: enriched record of {} bytes", pipeline,
+        pending.id(), pending.source().getTopic(), pending.source().getPartition(), pending.source().getOffset(),
+        OUTPUT_STAGE, size);
+    return deadLetter(pending, DeadLetters.of(pipeline, pending.id(), OUTPUT_STAGE, "enriched record of " + size
+        + " bytes exceeds max.request.size " + sizes.limit().bytes(), null, pending.source(), pending.key(),
+        pending.original()));
   }
 
   /** The dead letter with the record's key and headers, its original cut if they would not fit. */

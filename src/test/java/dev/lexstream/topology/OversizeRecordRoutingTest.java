@@ -14,10 +14,14 @@ import dev.lexstream.inference.InferenceExecutor;
 import dev.lexstream.inference.ModelSource;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.serde.AvroCodec;
+import dev.lexstream.summarize.ExtractiveSummarizer;
+import dev.lexstream.translate.LanguageDetection;
+import dev.lexstream.translate.TextTranslator;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -39,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Records the producer would refuse (over max.request.size) go to the dead-letter topic instead
- * of stopping the task: inputs whose batch buffer entry is too large; and dead letters are cut to
- * fit. The test driver does not enforce the limit, so each test measures what reaches a topic with
+ * of stopping the task: inputs whose batch buffer entry is too large, enriched records too large;
+ * and dead letters are cut to fit. The test driver does not enforce the limit, so each test measures what reaches a topic with
  * Kafka's own size estimate.
  */
 class OversizeRecordRoutingTest {
@@ -206,5 +210,32 @@ class OversizeRecordRoutingTest {
     assertThat(kept).isEqualTo(Arrays.copyOf(value, kept.length));
     assertThat(record.headers().lastHeader("trace").value()).as("headers still pass through").isEqualTo(trace);
     assertThat(producerSize(record)).isLessThanOrEqualTo(200_000);
+  }
+
+  @Test
+  void routesEnrichedRecordOverMaxRequestSizeToDeadLetterAtOutput() throws Exception {
+    // the entry (text + original: 2 x 183 KB) fits; the enriched record carries the text, its
+    // translation and a summary of two of its three sentences: 2.67 x 183 KB
+    LexstreamConfig config = config("producer.max.request.size: 400000", MAX_TEXT_BYTES, """
+        summarize: {model: minilm, maxSentences: 2}
+        translate: {backend: apertium, target: es, languages: [en, es]}""");
+    start(config, Map.of("news", new GenerativeSteps(ExtractiveSummarizer.of(minilm,
+        config.pipelines().get(0).summarize()), new TextTranslator(new GenerativeStepsTest.FakeBackend(),
+        new LanguageDetection(List.of("en", "es")), "en", "es"))));
+    String sentence = "The market moved as traders watched the league results closely and ".repeat(900);
+    String text = sentence + "it ended. " + sentence + "it closed. " + sentence + "it stopped.";
+    send("{\"id\": \"long\", \"text\": \"" + text + "\"}");
+    send("{\"id\": \"short\", \"text\": \"The striker scored twice in the final.\"}");
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+
+    TestRecord<byte[], byte[]> record = deadLetters.readRecord();
+    DeadLetter dead = deadLetter(record);
+    assertThat(dead.getId()).isEqualTo("long");
+    assertThat(dead.getStage()).isEqualTo("output");
+    assertThat(dead.getError()).matches("enriched record of \\d+ bytes exceeds max\\.request\\.size 400000");
+    assertThat(producerSize(record)).isLessThanOrEqualTo(400_000);
+    EnrichedText shortOne = AvroCodec.decodeSingleObject(enriched.readValue(), EnrichedText.class);
+    assertThat(shortOne.getId()).isEqualTo("short");
+    assertThat(shortOne.getTranslations()).isNotEmpty();
   }
 }
