@@ -42,7 +42,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * letters that pass the {@link Filter}, and produces each one's original bytes with its original
  * key, the dead-letter record's headers (the input's headers, passed through) plus
  * {@value #REPLAYED_FROM_HEADER}, to the input partition it came from. Dead letters whose original
- * was cut (over 512 KiB) are skipped: replaying a truncated value would only fail again.
+ * was cut (over 512 KiB, or to fit max.request.size) are skipped: replaying a truncated value would
+ * only fail again.
  * Records that fail again simply land in the dead-letter topic again, after the replay's end offset.
  */
 public final class DeadLetterReplay {
