@@ -228,7 +228,6 @@ final class ConfigValidator {
         SafetySettings safety = p.safety() == null ? null : SafetyValidator.safety(p.safety(), path + ".safety", models);
         int maxTextBytes = atLeast1(p.maxTextBytes(), PipelineSettings.DEFAULT_MAX_TEXT_BYTES, path + ".maxTextBytes");
         if (maxTextBytes > PipelineSettings.MAX_TEXT_BYTES_LIMIT) {
-            // an enriched record carries the text, and must fit Kafka's default 1 MiB message size
             throw new ConfigException(path + ".maxTextBytes", maxTextBytes + " is too large; allowed: 1 to "
                     + PipelineSettings.MAX_TEXT_BYTES_LIMIT);
         }

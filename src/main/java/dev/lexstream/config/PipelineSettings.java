@@ -34,7 +34,11 @@ public record PipelineSettings(
         SafetySettings safety) {
 
     public static final int DEFAULT_MAX_TEXT_BYTES = 100_000;
-    /** Upper bound of maxTextBytes: an enriched record carries the text and must fit in 1 MiB. */
+    /**
+     * Upper bound of maxTextBytes: half of Kafka's default 1 MiB max.request.size, as a record's
+     * batch buffer entry holds its text twice (document and original bytes). Records that pass it
+     * but still make too large an entry or output are dead-lettered by size, not by this bound.
+     */
     public static final int MAX_TEXT_BYTES_LIMIT = 512 * 1024;
 
     public enum InputFormat {
