@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import dev.lexstream.ops.Metrics;
 import org.slf4j.Logger;
@@ -25,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * Each caller gets its own results back.
  *
  * <p>A failing device batch fails only the requests that had texts in it; callers isolate the bad
- * text themselves (see {@code batching.Bisection}).
+ * text themselves (see {@code batching.Bisection}). Once the executor is closed, every request that
+ * has not completed, and every new one, fails with {@link RejectedExecutionException}: the service
+ * is going down, which says nothing about the texts.
  *
  * <p>Each request carries a task label (e.g. {@code classify}); the executor reports to {@link Metrics}
  * how long each request waited for the worker and how long its device calls took, by model and task,
@@ -44,6 +47,12 @@ public final class InferenceExecutor implements AutoCloseable {
       this(vector, null, batchSize, inferenceMillis);
     }
   }
+
+  /**
+   * How long {@link #close()} waits for the worker to finish the device call it is in (an interrupt
+   * does not stop native code); the requests still queued then fail without it.
+   */
+  private static final long WORKER_STOP_MILLIS = 10_000;
 
   /** Task label of {@link #embed(List)}. */
   public static final String DEFAULT_TASK = "embed";
@@ -96,6 +105,8 @@ public final class InferenceExecutor implements AutoCloseable {
   private final Metrics metrics;
   private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Held while a request is enqueued and while the executor closes: a request is queued before the close, or refused. */
+  private final Object admission = new Object();
   private final Thread worker;
   /** The rest of a request whose first texts filled the last device batch; it leads the next one. Worker-owned. */
   private volatile Part carried;
@@ -153,6 +164,7 @@ public final class InferenceExecutor implements AutoCloseable {
    * Embeds the texts, blocking until done.
    *
    * @throws RuntimeException what the model threw for a device batch holding one of these texts
+   * @throws RejectedExecutionException when the executor is (or gets) closed before the texts are done
    */
   public List<Embedding> embed(List<String> texts) {
     return embed(DEFAULT_TASK, texts);
@@ -162,16 +174,21 @@ public final class InferenceExecutor implements AutoCloseable {
    * Embeds the texts for a task (the {@code task} tag of the metrics), blocking until done.
    *
    * @throws RuntimeException what the model threw for a device batch holding one of these texts
+   * @throws RejectedExecutionException when the executor is (or gets) closed before the texts are done
    */
   public List<Embedding> embed(String task, List<String> texts) {
     if (texts.isEmpty()) {
       return List.of();
     }
-    if (closed.get()) {
-      throw new IllegalStateException("inference executor for " + model.modelId() + " is closed");
-    }
     Request request = new Request(task, List.copyOf(texts));
-    queue.add(request);
+    // checked and enqueued under the lock close() takes: a request queued after the close had
+    // drained the queue would never be completed, and its caller would wait forever
+    synchronized (admission) {
+      if (closed.get()) {
+        throw closedNow();
+      }
+      queue.add(request);
+    }
     try {
       return request.result().get();
     } catch (InterruptedException e) {
@@ -222,12 +239,15 @@ public final class InferenceExecutor implements AutoCloseable {
       }
       run(chunk);
     }
-    IllegalStateException closedNow = new IllegalStateException("inference executor for " + model.modelId() + " closed");
     Part rest = carried;
     if (rest != null) {
-      rest.request().result().completeExceptionally(closedNow); // out of the queue: failPending would not see it
+      rest.request().result().completeExceptionally(closedNow()); // out of the queue: failPending would not see it
     }
-    failPending(closedNow);
+    failPending();
+  }
+
+  private RejectedExecutionException closedNow() {
+    return new RejectedExecutionException("inference executor for " + model.modelId() + " is closed");
   }
 
   /** One device call; completes every request whose last texts were in it, or fails those that had texts in it. */
@@ -319,24 +339,27 @@ public final class InferenceExecutor implements AutoCloseable {
     }
   }
 
-  private void failPending(RuntimeException reason) {
+  private void failPending() {
     Request pending;
     while ((pending = queue.poll()) != null) {
-      pending.result().completeExceptionally(reason);
+      pending.result().completeExceptionally(closedNow());
     }
   }
 
-  /** Stops the worker; waiting callers fail. */
+  /** Stops the worker; waiting callers fail with {@link RejectedExecutionException}. */
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
-      worker.interrupt();
-      try {
-        worker.join(10_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
+    synchronized (admission) {
+      if (!closed.compareAndSet(false, true)) {
+        return;
       }
-      failPending(new IllegalStateException("inference executor for " + model.modelId() + " closed"));
     }
+    worker.interrupt();
+    try {
+      worker.join(WORKER_STOP_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    failPending();
   }
 }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.util.AbstractList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -148,8 +150,8 @@ class InferenceExecutorTest {
     executor.close();
     calls.get(0).get();
     assertThat(calls.get(1).get(10, TimeUnit.SECONDS)).hasSize(3);
-    assertThatThrownBy(() -> calls.get(2).get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> calls.get(2).get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(RejectedExecutionException.class).hasMessageContaining("closed");
   }
 
   @Test
@@ -166,7 +168,45 @@ class InferenceExecutorTest {
     RecordingModel model = new RecordingModel();
     InferenceExecutor executor = InferenceExecutor.start(model, 64, true);
     executor.close();
-    assertThatThrownBy(() -> executor.embed(List.of("x"))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> executor.embed(List.of("x"))).isInstanceOf(RejectedExecutionException.class);
+  }
+
+  @Test
+  void aRequestThatRacesCloseFailsInsteadOfHanging() throws Exception {
+    RecordingModel model = new RecordingModel();
+    InferenceExecutor executor = InferenceExecutor.start(model, 64, true);
+    CountDownLatch copying = new CountDownLatch(1);
+    CountDownLatch closed = new CountDownLatch(1);
+    // the executor copies the caller's texts while it takes the request: this list holds the caller
+    // there until the executor has closed, the widest gap a caller can fall into
+    List<String> texts = new AbstractList<>() {
+      @Override
+      public String get(int index) {
+        return "x";
+      }
+
+      @Override
+      public int size() {
+        return 1;
+      }
+
+      @Override
+      public Object[] toArray() {
+        copying.countDown();
+        try {
+          closed.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+        return super.toArray();
+      }
+    };
+    CompletableFuture<List<InferenceExecutor.Embedding>> call = CompletableFuture.supplyAsync(() -> executor.embed(texts));
+    assertThat(copying.await(10, TimeUnit.SECONDS)).isTrue();
+    executor.close();
+    closed.countDown();
+    assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(RejectedExecutionException.class);
+    assertThat(model.calls).isEmpty();
   }
 
   /** What the executor reported. */
