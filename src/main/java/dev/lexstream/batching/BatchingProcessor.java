@@ -35,7 +35,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * yet written; whoever owns the task after a crash runs it again.
  */
 public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], Object> {
-  /** Runs a batch and says what to forward; per-record failures must become records, not exceptions. */
+  /**
+   * Runs a batch and says what to forward; per-record failures must become records, not exceptions.
+   * A batch cut short by shutdown ({@link Shutdown#caused}) throws: nothing of it is forwarded and
+   * its records stay in the store.
+   */
   public interface BatchHandler<V> {
     List<Forward> handle(List<V> batch);
   }
@@ -217,7 +221,9 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
     try {
       forwards = done.result().join();
     } catch (CompletionException e) {
-      // the handler turns per-record failures into records; anything else stops the task, as it would inline
+      // the handler turns per-record failures into records; anything else (shutdown cutting the batch short
+      // among them) stops the task, as it would inline: the batch's records stay in the store and, with
+      // exactly-once, the transaction aborts, so none of the task's later batches can overtake them
       if (e.getCause() instanceof RuntimeException cause) {
         throw cause;
       }

@@ -7,7 +7,9 @@ import java.util.function.Function;
 /**
  * Runs a batch function and, when it throws, splits the batch in halves until the records that
  * make it throw stand alone: they fail, the rest succeed. A batch of n records costs at most
- * 2n - 1 calls, so a model that fails on everything cannot spin.
+ * 2n - 1 calls, so a model that fails on everything cannot spin. A failure caused by shutdown
+ * ({@link Shutdown#caused}) says nothing about the records: it ends the run and propagates, so
+ * that no record is failed for it.
  */
 public final class Bisection {
   /** Per input, in order: either its result or the exception its single-record call threw. */
@@ -19,6 +21,7 @@ public final class Bisection {
 
   private Bisection() {}
 
+  /** @throws RuntimeException what the call threw because of shutdown; the batch has no outcome then */
   public static <T, R> List<Outcome<R>> run(List<T> batch, Function<List<T>, List<R>> call) {
     List<Outcome<R>> out = new ArrayList<>(batch.size());
     run(batch, call, out);
@@ -36,6 +39,9 @@ public final class Bisection {
       }
       results.forEach(r -> out.add(new Outcome<>(r, null)));
     } catch (RuntimeException e) {
+      if (Shutdown.caused(e)) {
+        throw e;
+      }
       if (batch.size() == 1) {
         out.add(new Outcome<>(null, e));
         return;

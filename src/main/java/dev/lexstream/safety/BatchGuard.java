@@ -3,6 +3,7 @@ package dev.lexstream.safety;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.avro.SafetyVerdict;
 import dev.lexstream.avro.Translation;
+import dev.lexstream.batching.Shutdown;
 import dev.lexstream.config.ConfigException;
 import dev.lexstream.config.SafetyAction;
 import dev.lexstream.config.SafetySettings;
@@ -270,6 +271,7 @@ public final class BatchGuard {
   }
 
   private void failed(String category, RuntimeException e, List<List<Verdicts.Acted>> found) {
+    rethrowIfShutdown(e);
     log.warn("safety detector {} failed on a batch of {}: {}", category, found.size(), e.getClass().getName());
     for (List<Verdicts.Acted> f : found) {
       f.add(new Verdicts.Acted(Finding.whole(Categories.DETECTOR_ERROR, category + ":" + e.getClass().getSimpleName(),
@@ -278,6 +280,7 @@ public final class BatchGuard {
   }
 
   private void failedOutputs(List<Generated> outputs, String what, RuntimeException e, List<List<Verdicts.Acted>> found) {
+    rethrowIfShutdown(e);
     log.warn("safety detector {} failed on a batch: {}", what, e.getClass().getName());
     Map<Integer, Boolean> seen = new HashMap<>();
     for (Generated g : outputs) {
@@ -285,6 +288,16 @@ public final class BatchGuard {
         add(found, g, Categories.DETECTOR_ERROR, what + ":" + e.getClass().getSimpleName(), 1.0,
             settings.onDetectorError());
       }
+    }
+  }
+
+  /**
+   * A detector cut short by shutdown has not failed on these records: acting on it (quarantine by
+   * default) would route them for nothing. It aborts the batch instead, whose records stay buffered.
+   */
+  private static void rethrowIfShutdown(RuntimeException e) {
+    if (Shutdown.caused(e)) {
+      throw e;
     }
   }
 

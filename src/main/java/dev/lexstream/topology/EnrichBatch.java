@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * quarantine or dead-letter topic as its safety verdict says ({@link SafetyStages#route}); a
  * record that makes a model throw is isolated by bisection and sent to the dead-letter topic at
  * stage {@code inference}, while the rest of its batch is enriched. An enriched record larger than
- * the producer's max.request.size goes to the dead-letter topic at stage {@code output} instead.
+ * the producer's max.request.size goes to the dead-letter topic at stage {@code output} instead. A
+ * batch cut short by shutdown (an interrupt, a closed model executor) throws instead: none of its
+ * records is dead-lettered or forwarded, and they stay in the task's buffer for its next owner.
  */
 final class EnrichBatch implements BatchHandler<PendingText> {
   static final String STAGE = "inference";

@@ -1,8 +1,10 @@
 package dev.lexstream.batching;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +41,35 @@ class BisectionTest {
       return items;
     });
     assertThat(outcomes).extracting(Bisection.Outcome::result).containsExactly(1, 2, 3);
+    assertThat(calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailureCausedByShutdownEndsTheRunWithoutFailingAnyRecord() {
+    AtomicInteger calls = new AtomicInteger();
+    assertThatThrownBy(() -> Bisection.run(List.of(1, 2, 3, 4), items -> {
+      calls.incrementAndGet();
+      throw new IllegalStateException("waiting for the model", new InterruptedException());
+    })).hasRootCauseInstanceOf(InterruptedException.class);
+    assertThatThrownBy(() -> Bisection.run(List.of(1, 2, 3, 4), items -> {
+      calls.incrementAndGet();
+      throw new RejectedExecutionException("executor closed");
+    })).isInstanceOf(RejectedExecutionException.class);
+    assertThat(calls.get()).as("no bisection").isEqualTo(2);
+  }
+
+  @Test
+  void whateverFailsWhileTheThreadIsInterruptedIsShutdownNotABadRecord() {
+    AtomicInteger calls = new AtomicInteger();
+    try {
+      assertThatThrownBy(() -> Bisection.run(List.of(1, 2, 3, 4), items -> {
+        calls.incrementAndGet();
+        Thread.currentThread().interrupt(); // as BatchingControl.close() does to a running batch
+        throw new IllegalStateException("native call failed");
+      })).isInstanceOf(IllegalStateException.class);
+    } finally {
+      Thread.interrupted();
+    }
     assertThat(calls.get()).isEqualTo(1);
   }
 }

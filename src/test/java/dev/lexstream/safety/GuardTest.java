@@ -1,6 +1,7 @@
 package dev.lexstream.safety;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.avro.SafetyVerdict;
@@ -11,6 +12,7 @@ import dev.lexstream.config.SafetyAction;
 import dev.lexstream.config.SafetySettings;
 import dev.lexstream.inference.DeviceSpec;
 import dev.lexstream.inference.DjlTextEmbedder;
+import dev.lexstream.inference.InferenceException;
 import dev.lexstream.inference.ModelSource;
 import dev.lexstream.inference.TextEmbedder;
 import java.nio.file.Path;
@@ -114,6 +116,18 @@ class GuardTest {
 
   private static List<String> detectors(EnrichedText r) {
     return r.getSafety().getFindings().stream().map(f -> f.getDetector()).toList();
+  }
+
+  @Test
+  void anOutputCheckCutShortByShutdownAbortsTheBatchInsteadOfQuarantiningIt() {
+    String source = "The city council approved a new budget on Tuesday.";
+    List<EnrichedText> records = new ArrayList<>(List.of(record(source, "The council approved a budget.", List.of())));
+    float[][] embeddings = minilm.embed(List.of(source));
+    assertThatThrownBy(() -> batch.apply(records, new ArrayList<>(java.util.Collections.singletonList(null)), embeddings,
+        outputs -> {
+          throw new InferenceException("interrupted while waiting for minilm", new InterruptedException());
+        })).isInstanceOf(InferenceException.class);
+    assertThat(records.get(0).getSafety().getFindings()).as("no detector error recorded").isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.lexstream.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lexstream.avro.DeadLetter;
 import dev.lexstream.avro.EnrichedText;
@@ -20,6 +21,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -85,6 +89,10 @@ class PipelineTopologyTest {
   }
 
   private void start(Map<String, TextEmbedder> models) {
+    start(models, BatchingControl.inline());
+  }
+
+  private void start(Map<String, TextEmbedder> models, BatchingControl control) {
     close();
     executors = new java.util.LinkedHashMap<>();
     models.forEach((name, model) -> executors.put(name, InferenceExecutor.start(model, 64, true)));
@@ -93,7 +101,7 @@ class PipelineTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver = new TopologyTestDriver(PipelineTopology.build(CONFIG, executors, new AvroCodec(Format.SINGLE_OBJECT),
-        BatchingControl.inline(), Map.of()), props);
+        control, Map.of()), props);
     input = driver.createInputTopic("news.raw", new ByteArraySerializer(), new ByteArraySerializer());
     enriched = driver.createOutputTopic("news.enriched", new ByteArrayDeserializer(), new ByteArrayDeserializer());
     deadLetters = driver.createOutputTopic("news.dlq", new ByteArrayDeserializer(), new ByteArrayDeserializer());
@@ -251,6 +259,72 @@ class PipelineTopologyTest {
     assertThat(dead.getError()).isEqualTo("model failed: IllegalStateException");
     assertThat(dead.getErrorType()).isEqualTo(IllegalStateException.class.getName());
     assertThat(new String(dead.getOriginal().array(), StandardCharsets.UTF_8)).contains("BOOM goes the model");
+  }
+
+  @Test
+  void anInterruptedFlushLeavesItsRecordsBufferedInsteadOfDeadLettering() throws Exception {
+    HeldOnTheModel held = new HeldOnTheModel(minilm);
+    BatchingControl control = BatchingControl.concurrent();
+    start(Map.of("minilm", held), control); // embeds the label descriptions: not held yet
+    held.holding = true;
+    for (int i = 0; i < 3; i++) {
+      send("{\"id\": \"s" + i + "\", \"text\": \"Shares rose sharply on day " + i + "\"}");
+    }
+    flush();
+    assertThat(held.entered.await(10, TimeUnit.SECONDS)).as("the batch is on the model").isTrue();
+    // what Lexstream.close() does once Kafka Streams' close timed out: the running batch is interrupted
+    control.close();
+    // the stream thread learns of the batch's end at a punctuation: it must forward nothing of it
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      try {
+        flush();
+      } catch (RuntimeException abortedByShutdown) {
+        return true;
+      }
+      return !deadLetters.isEmpty() || !enriched.isEmpty();
+    });
+    held.release.countDown();
+    assertThat(deadLetters.isEmpty()).as("not dead-lettered as 'model failed'").isTrue();
+    assertThat(enriched.isEmpty()).isTrue();
+    int buffered = 0;
+    try (var all = driver.<Bytes, byte[]>getKeyValueStore(PipelineTopology.bufferStore("news")).all()) {
+      for (; all.hasNext(); all.next()) {
+        buffered++;
+      }
+    }
+    assertThat(buffered).as("still in the changelogged buffer, for the next start").isEqualTo(3);
+  }
+
+  /** Delegates to the real model, once released while holding: a device call that outlasts a shutdown. */
+  private static final class HeldOnTheModel implements TextEmbedder {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    volatile boolean holding;
+    private final TextEmbedder delegate;
+
+    HeldOnTheModel(TextEmbedder delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public float[][] embed(List<String> texts) {
+      if (holding) {
+        entered.countDown();
+        try {
+          release.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      return delegate.embed(texts);
+    }
+
+    @Override public String modelId() { return delegate.modelId(); }
+    @Override public String modelVersion() { return delegate.modelVersion(); }
+    @Override public int dimension() { return delegate.dimension(); }
+    @Override public int maxTokens() { return delegate.maxTokens(); }
+    @Override public int countTokens(String text) { return delegate.countTokens(text); }
+    @Override public void close() { }
   }
 
   /** Delegates to the real model but throws on texts containing a marker: a model that breaks on one input. */
