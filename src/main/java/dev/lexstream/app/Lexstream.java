@@ -87,12 +87,13 @@ public final class Lexstream implements AutoCloseable {
   }
 
   /**
-   * The longest a graceful {@link #close()} takes (the micro-batch drain, then Kafka Streams' close):
+   * The longest a graceful {@link #close()} takes (the micro-batch drain, Kafka Streams' close, then
+   * the wait for batches it interrupted):
    * a deployment's termination grace period must be longer, or the drain is cut short (nothing is
    * lost then, buffered records are in the changelog, but they are processed again after the restart).
    */
   public static Duration maxCloseTime() {
-    return DRAIN_TIMEOUT.plus(CLOSE_TIMEOUT);
+    return DRAIN_TIMEOUT.plus(CLOSE_TIMEOUT).plus(BatchingControl.STOP_TIMEOUT);
   }
 
   /** Where models are extracted and Kafka Streams keeps its state: {@code -Dlexstream.work}, else ./.lexstream. */
@@ -378,7 +379,11 @@ public final class Lexstream implements AutoCloseable {
       }
       log.info("drained micro-batches ({} records left buffered)", batching.buffered());
     }
-    streams.close(CLOSE_TIMEOUT);
+    if (!streams.close(CLOSE_TIMEOUT)) {
+      log.warn("Kafka Streams did not close within {} s; interrupting the batches still running", CLOSE_TIMEOUT.toSeconds());
+    }
+    // waits (bounded) for the batch threads: they run the generative steps and call the executors and
+    // models closed below, and a native model closed under a running call may crash the JVM
     batching.close();
     generative.forEach(Lexstream::closeQuietly);
     executors.values().forEach(Lexstream::closeQuietly);

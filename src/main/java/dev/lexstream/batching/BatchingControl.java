@@ -1,11 +1,15 @@
 package dev.lexstream.batching;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Shared by every batching processor of one application: where flushed batches run, how many
@@ -13,6 +17,15 @@ import java.util.function.Supplier;
  * (graceful shutdown: flush, then close).
  */
 public final class BatchingControl implements AutoCloseable {
+  /**
+   * How long {@link #close()} waits for interrupted batches to end. A batch waiting for a model's
+   * executor ends at once; one inside a native call (a generation step, an embedding) ends when the
+   * call returns, which an interrupt cannot shorten.
+   */
+  public static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+  private static final Logger log = LoggerFactory.getLogger(BatchingControl.class);
+
   private final ExecutorService runner; // null: on the calling stream thread
   private final AtomicInteger buffered = new AtomicInteger();
   private final AtomicBoolean draining = new AtomicBoolean();
@@ -71,11 +84,23 @@ public final class BatchingControl implements AutoCloseable {
     }
   }
 
-  /** Stops the pool; batches still running are abandoned (their records stay in the buffers' changelogs). */
+  /**
+   * Stops the pool: batches still running are interrupted and abandoned (their records stay in the
+   * buffers' changelogs), and their threads are waited for, up to {@link #STOP_TIMEOUT}, so that
+   * the models they use can be closed after this returns.
+   */
   @Override
   public void close() {
-    if (runner != null) {
-      runner.shutdownNow();
+    if (runner == null) {
+      return;
+    }
+    runner.shutdownNow();
+    try {
+      if (!runner.awaitTermination(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("batch threads still running {} s after they were interrupted; closing anyway", STOP_TIMEOUT.toSeconds());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
