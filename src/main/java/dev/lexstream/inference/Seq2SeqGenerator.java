@@ -82,6 +82,7 @@ public final class Seq2SeqGenerator {
             if (all || t == o.maxNewTokens() - 1) {
                 break;
             }
+            stopIfInterrupted();
             step = backend.next(next, hidden, mask, cache);
             cache = merge(cache, step.cache());
         }
@@ -193,6 +194,7 @@ public final class Seq2SeqGenerator {
             for (Seq2SeqTensor c : cache) {
                 reordered.add(c.gatherRows(sourceRows));
             }
+            stopIfInterrupted();
             step = backend.next(next, hidden, mask, reordered);
             cache = merge(reordered, step.cache());
         }
@@ -322,6 +324,17 @@ public final class Seq2SeqGenerator {
     }
 
     /** The cache after a later step: new self-attention keys/values, the unchanged cross-attention ones. */
+    /**
+     * Called between decoder steps, which an interrupt cannot cut short: a batch thread interrupted by
+     * shutdown stops within a step rather than finishing a generation that may take seconds on a CPU
+     * and whose result nobody will forward. The interrupt stays set for the caller to see.
+     */
+    private static void stopIfInterrupted() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new InferenceException("generation interrupted", new InterruptedException());
+        }
+    }
+
     private static List<Seq2SeqTensor> merge(List<Seq2SeqTensor> previous, List<Seq2SeqTensor> step) {
         if (step.size() == previous.size()) {
             return step;
