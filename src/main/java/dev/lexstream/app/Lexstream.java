@@ -307,6 +307,8 @@ public final class Lexstream implements AutoCloseable {
     // the user's pass-through properties win over our defaults, including the processing guarantee
     props.putAll(config.kafka().properties());
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    // Kafka Streams' 10 s would fence a stream thread that waits longer on a micro-batch (TransactionTimeout)
+    TransactionTimeout.applyDefault(props);
     return props;
   }
 

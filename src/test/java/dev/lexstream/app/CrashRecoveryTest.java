@@ -55,6 +55,9 @@ class CrashRecoveryTest {
             num.stream.threads: %d
             session.timeout.ms: 6000
             heartbeat.interval.ms: 1000
+            # Kafka Streams' own 10 s, not Lexstream's ~6 min default: a killed instance's open
+            # transaction holds back read_committed readers until it times out (batches here take < 1 s)
+            producer.transaction.timeout.ms: 10000
         models:
           minilm: {source: "builtin:all-minilm-l6-v2-q"}
         pipelines:
