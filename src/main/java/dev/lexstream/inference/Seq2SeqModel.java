@@ -2,7 +2,6 @@
 package dev.lexstream.inference;
 
 import ai.djl.Device;
-import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,6 +20,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * An encoder-decoder (Marian/opus-mt, T5, BART style) model directory:
@@ -54,6 +56,12 @@ public final class Seq2SeqModel implements AutoCloseable {
     private final Seq2SeqTokens tokens;
     private final GenerationOptions defaults;
     private final int maxInputTokens;
+    /**
+     * Held to read (tokenize, generate), taken exclusively to close: closing frees native tokenizer
+     * and session memory, and a batch thread that outlived the shutdown wait must not use it after.
+     */
+    private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
+    private boolean closed;
 
     /** Generated text and ids of one input. */
     public record Generation(String text, long[] ids) {}
@@ -270,18 +278,30 @@ public final class Seq2SeqModel implements AutoCloseable {
 
     /** Token ids of {@code prompt + text} as the model reads them (special tokens added, truncated). */
     public long[] encode(String text) {
-        Encoding e = tokenizer.encode(text);
-        return e.getIds();
+        return whileOpen(() -> tokenizer.encode(text).getIds());
     }
 
     /** Text of generated ids, special tokens removed. */
     public String decode(long[] ids) {
-        return tokenizer.decode(ids, true).strip();
+        return whileOpen(() -> tokenizer.decode(ids, true).strip());
     }
 
     /** Generates from already tokenized inputs. */
     public synchronized List<long[]> generateIds(List<long[]> inputs, GenerationOptions options) {
-        return generator.generate(inputs, options);
+        return whileOpen(() -> generator.generate(inputs, options));
+    }
+
+    /** @throws RejectedExecutionException once closed: shutdown, not a failure of the inputs */
+    private <T> T whileOpen(Supplier<T> call) {
+        use.readLock().lock();
+        try {
+            if (closed) {
+                throw new RejectedExecutionException(this + " is closed");
+            }
+            return call.get();
+        } finally {
+            use.readLock().unlock();
+        }
     }
 
     /** {@code prompt} is put before every text; one result per text, in order. */
@@ -318,8 +338,16 @@ public final class Seq2SeqModel implements AutoCloseable {
 
     @Override
     public void close() {
-        backend.close();
-        tokenizer.close();
+        use.writeLock().lock();
+        try {
+            if (!closed) {
+                closed = true;
+                backend.close();
+                tokenizer.close();
+            }
+        } finally {
+            use.writeLock().unlock();
+        }
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -126,5 +127,19 @@ class Seq2SeqModelTest {
         assertThatThrownBy(() -> Seq2SeqModel.load(dir, DjlSeq2SeqBackend.ONNX_RUNTIME, Device.cpu()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("has no encoder_model.onnx (a merged decoder is not supported");
+    }
+
+    @Test
+    void refusesEveryCallOnceClosedAsShutdownRatherThanUsingFreedMemory() {
+        Seq2SeqModel model = Seq2SeqModel.load(FIXTURE, DjlSeq2SeqBackend.ONNX_RUNTIME, Device.cpu());
+        long[] input = model.encode("a b c");
+        model.close();
+        model.close();
+        GenerationOptions options = model.defaults();
+        assertThatThrownBy(() -> model.encode("a b c")).isInstanceOf(RejectedExecutionException.class);
+        assertThatThrownBy(() -> model.decode(input)).isInstanceOf(RejectedExecutionException.class);
+        assertThatThrownBy(() -> model.generateIds(List.of(input), options))
+            .isInstanceOf(RejectedExecutionException.class)
+            .hasMessageContaining("closed");
     }
 }
