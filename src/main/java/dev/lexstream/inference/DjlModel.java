@@ -29,8 +29,11 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The part every BERT-style model shares, whatever it outputs: resolving the files, choosing the
@@ -112,6 +115,11 @@ final class DjlModel implements AutoCloseable {
     private final AtomicLong wideRuns = new AtomicLong();
     private int outputWidth;
     private volatile boolean closed;
+    /**
+     * Held to read (tokenize, predict), taken exclusively to close: closing frees native tokenizer
+     * and session memory, and a thread that outlived the shutdown wait must not use it after.
+     */
+    private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
 
     private DjlModel(ResolvedModel model, Device device, HuggingFaceTokenizer tokenizer,
                      ZooModel<TokenBatch, float[][]> zooModel, int predictorCount,
@@ -408,6 +416,10 @@ final class DjlModel implements AutoCloseable {
      * concurrent caller that finds it busy takes a narrow predictor: the cores are busy then).
      */
     float[][] predict(List<String> texts) {
+        return whileOpen(() -> predictOpen(texts));
+    }
+
+    private float[][] predictOpen(List<String> texts) {
         if (texts.isEmpty()) {
             return new float[0][];
         }
@@ -486,13 +498,14 @@ final class DjlModel implements AutoCloseable {
 
     /** The whole batch in one pass on the wide session ({@code wide}) or a narrow predictor, for tests. */
     float[][] predictUnsplit(List<String> texts, boolean wide) {
-        TokenBatch batch = TokenBatch.encode(tokenizer, texts, counted);
-        return wide ? runWide(batch) : run(batch);
+        return whileOpen(() -> {
+            TokenBatch batch = TokenBatch.encode(tokenizer, texts, counted);
+            return wide ? runWide(batch) : run(batch);
+        });
     }
 
     /** On the wide session when there is one and it is free, else on a narrow predictor. */
     private float[][] runUnsplit(TokenBatch batch) {
-        ensureOpen();
         Predictor<TokenBatch, float[][]> predictor = wide == null ? null : wide.poll();
         if (predictor == null) {
             return run(batch);
@@ -528,7 +541,6 @@ final class DjlModel implements AutoCloseable {
 
     private Predictor<TokenBatch, float[][]> borrow(BlockingQueue<Predictor<TokenBatch, float[][]>> pool,
                                                     String what) {
-        ensureOpen();
         try {
             return pool.take();
         } catch (InterruptedException e) {
@@ -537,9 +549,20 @@ final class DjlModel implements AutoCloseable {
         }
     }
 
+    /** @throws RejectedExecutionException once closed: shutdown, not a failure of the texts */
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("model " + model.id() + " is closed");
+            throw new RejectedExecutionException("model " + model.id() + " is closed");
+        }
+    }
+
+    private <T> T whileOpen(Supplier<T> call) {
+        use.readLock().lock();
+        try {
+            ensureOpen();
+            return call.get();
+        } finally {
+            use.readLock().unlock();
         }
     }
 
@@ -553,7 +576,7 @@ final class DjlModel implements AutoCloseable {
     int countTokens(String text) {
         Objects.requireNonNull(text, "text");
         // The native tokenizer is safe to call concurrently; it needs no predictor.
-        TokenBatch.Row row = TokenBatch.row(tokenizer, text);
+        TokenBatch.Row row = whileOpen(() -> TokenBatch.row(tokenizer, text));
         if (counted.size() >= COUNTED_LIMIT) {
             counted.clear(); // texts counted but never run (a task moved away): drop them rather than grow
         }
@@ -566,7 +589,16 @@ final class DjlModel implements AutoCloseable {
         if (closed) {
             return;
         }
-        closed = true;
+        closed = true; // callers from now on are refused; those inside finish first
+        use.writeLock().lock();
+        try {
+            release();
+        } finally {
+            use.writeLock().unlock();
+        }
+    }
+
+    private void release() {
         if (parts != null) {
             parts.shutdownNow();
         }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -188,12 +189,13 @@ class DjlTextEmbedderTest {
     }
 
     @Test
-    void rejectsUseAfterClose() {
+    void refusesUseAfterCloseAsShutdown() {
         TextEmbedder e = DjlTextEmbedder.load(
                 ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(), workDir(), new DjlTextEmbedder.Options(1, 1));
         e.close();
         e.close();
-        assertThatThrownBy(() -> e.embed(List.of(CAT))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> e.embed(List.of(CAT))).isInstanceOf(RejectedExecutionException.class);
+        assertThatThrownBy(() -> e.countTokens(CAT)).isInstanceOf(RejectedExecutionException.class);
     }
 
     static float maxAbsDiff(float[] a, float[] b) {
