@@ -57,7 +57,8 @@ public final class DeadLetterReplay {
    * Which dead letters to replay; null or empty means "any".
    *
    * @param partition  only this partition of the dead-letter topic
-   * @param fromOffset first offset of the dead-letter topic to read (inclusive), on every partition read
+   * @param fromOffset first offset of the dead-letter topic to read (inclusive), on every partition read; a
+   *                   partition whose first records retention deleted starts at the first one left
    * @param toOffset   last offset to read (inclusive)
    * @param max        stop after this many replayed
    */
@@ -102,6 +103,9 @@ public final class DeadLetterReplay {
     consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
     consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    // Retention can still delete records ahead of the position while the replay reads: go on from the
+    // first one left instead of the default "latest", which would jump to the end and skip them all.
+    consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -126,12 +130,10 @@ public final class DeadLetterReplay {
       int targetPartitions = partitions(consumer, targetTopic, null).size();
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       consumer.assign(partitions);
-      for (TopicPartition tp : partitions) {
-        if (filter.fromOffset() != null) {
-          consumer.seek(tp, filter.fromOffset());
-        } else {
-          consumer.seekToBeginning(List.of(tp));
-        }
+      if (filter.fromOffset() != null) {
+        seekFrom(consumer, partitions, filter.fromOffset(), end, progress);
+      } else {
+        consumer.seekToBeginning(partitions);
       }
       long total = 0;
       for (TopicPartition tp : partitions) {
@@ -215,6 +217,23 @@ public final class DeadLetterReplay {
           + " to " + targetTopic + ", filtered out " + filtered + ", skipped " + truncated + " truncated and "
           + unreadable + " unreadable; last offsets read " + last);
       return summary;
+    }
+  }
+
+  /**
+   * Seeks every partition to {@code from}, within the offsets it still has: before its first one
+   * (deleted by retention) it starts at the first one, and says so; past its end it starts at the
+   * end, so that the "earliest" reset does not send it back to the beginning.
+   */
+  private static void seekFrom(KafkaConsumer<byte[], byte[]> consumer, List<TopicPartition> partitions, long from,
+      Map<TopicPartition, Long> end, Consumer<String> progress) {
+    Map<TopicPartition, Long> first = consumer.beginningOffsets(partitions);
+    for (TopicPartition tp : partitions) {
+      long start = Math.min(Math.max(from, first.get(tp)), end.get(tp));
+      if (start > from) {
+        progress.accept("replay: offset " + from + " of " + tp + " no longer exists; starting at " + start);
+      }
+      consumer.seek(tp, start);
     }
   }
 

@@ -26,6 +26,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -213,6 +216,36 @@ class ReplayCommandTest {
     assertThat(summary.path("read").asLong()).isEqualTo(2);
     assertThat(summary.path("replayed").asLong()).isEqualTo(1);
     assertThat(summary.path("lastOffsets").path("0").asLong()).isEqualTo(2);
+  }
+
+  @Test
+  void fromAnOffsetRetentionDeletedStartsAtTheFirstOneLeftAndSaysSo() throws Exception {
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      admin.deleteRecords(Map.of(new TopicPartition(name + ".dlq", 0), RecordsToDelete.beforeOffset(2))).all().get();
+    }
+    assertThat(run("replay", "--config", config.toString(), "--partition", "0", "--from-offset", "0", "--dry-run"))
+        .isZero();
+    JsonNode summary = lines().get(lines().size() - 1);
+    assertThat(summary.path("read").asLong()).isEqualTo(2);
+    assertThat(summary.path("lastOffsets").path("0").asLong()).isEqualTo(3);
+    assertThat(err.toString()).contains("replay: offset 0 of " + name + ".dlq-0 no longer exists; starting at 2");
+  }
+
+  @Test
+  void fromAnOffsetPastAPartitionsEndReadsNothingOfThatPartition() throws Exception {
+    // partition 0 gets to offset 7 while partition 1 ends at 4 (a record, a commit, an aborted record, an abort)
+    try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+        new ByteArraySerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < 3; i++) {
+        send(producer, 0, AVRO.encode(letter("late" + i, "inference", 0, null, REVIEW, REVIEW.length)), null, null);
+      }
+      producer.flush();
+    }
+    assertThat(run("replay", "--config", config.toString(), "--from-offset", "6", "--dry-run")).isZero();
+    List<JsonNode> lines = lines();
+    JsonNode summary = lines.remove(lines.size() - 1);
+    assertThat(lines).extracting(l -> l.path("id").asText()).containsExactly("late1", "late2");
+    assertThat(summary.path("lastOffsets").has("1")).isFalse();
   }
 
   @Test
