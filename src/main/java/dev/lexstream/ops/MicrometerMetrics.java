@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -120,6 +121,14 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   /** A gauge read at scrape time. */
   public void gauge(String name, String description, Supplier<Number> value, String... tags) {
     Gauge.builder(name, value).description(description).tags(tags).register(registry);
+  }
+
+  /**
+   * A gauge read at scrape time, in {@code baseUnit} (e.g. {@link BaseUnits#BYTES}): Prometheus appends
+   * the unit to its name, {@code lexstream.gpu.memory.used} becoming {@code lexstream_gpu_memory_used_bytes}.
+   */
+  public void gauge(String name, String description, String baseUnit, Supplier<Number> value, String... tags) {
+    Gauge.builder(name, value).description(description).baseUnit(baseUnit).tags(tags).register(registry);
   }
 
   /** A fixed value measured once (model load and warm-up times). */
