@@ -3,10 +3,14 @@ package dev.lexstream.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lexstream.app.Lexstream;
+import dev.lexstream.avro.TextDocument;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.PipelineSettings;
+import dev.lexstream.config.SerializationSettings;
+import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.AvroJson;
 import dev.lexstream.serde.registry.RegistryCodec;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,6 +44,8 @@ import picocli.CommandLine.Spec;
         + "(including poison records), print each outcome as one JSON line, exit when all are out.")
 final class DemoCommand implements Callable<Integer> {
   private static final Duration OUTCOME_TIMEOUT = Duration.ofMinutes(3);
+  /** The encoding of DemoSamples' Avro samples. */
+  private static final AvroCodec AVRO = new AvroCodec(SerializationSettings.Format.SINGLE_OBJECT);
 
   @Spec CommandSpec spec;
 
@@ -60,7 +66,8 @@ final class DemoCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     LexstreamConfig loaded = withoutMissingApertium(Configs.load(config == null ? defaultConfig() : config, null), err);
     PipelineSettings pipeline = loaded.pipelines().get(0);
-    List<DemoSamples.Sample> inputs = inputs(DemoSamples.all(pipeline.maxTextBytes()));
+    List<DemoSamples.Sample> samples = DemoSamples.all(pipeline.maxTextBytes());
+    List<DemoSamples.Sample> inputs = inputs(samples, records == null ? samples.size() : records);
     try (Lexstream app = Lexstream.start(loaded, Lexstream.defaultWorkDir())) {
       if (!app.awaitRunning(Duration.ofMinutes(2))) {
         err.println("demo: Kafka Streams did not reach RUNNING (state " + app.state() + ")");
@@ -101,8 +108,8 @@ final class DemoCommand implements Callable<Integer> {
     return Files.exists(file) ? file : Path.of("config", "demo.yaml");
   }
 
-  private List<DemoSamples.Sample> inputs(List<DemoSamples.Sample> samples) {
-    int n = records == null ? samples.size() : records;
+  /** {@code n} input records: the samples, then later rounds of them. */
+  static List<DemoSamples.Sample> inputs(List<DemoSamples.Sample> samples, int n) {
     List<DemoSamples.Sample> inputs = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       DemoSamples.Sample sample = samples.get(i % samples.size());
@@ -112,16 +119,31 @@ final class DemoCommand implements Callable<Integer> {
     return inputs;
   }
 
-  /** Later rounds of the samples get fresh ids so every outcome can be told apart. */
+  /** Later rounds of the samples get fresh ids, in key and value, so every outcome can be told apart. */
   private static DemoSamples.Sample renumbered(DemoSamples.Sample sample, int round) {
-    String value = new String(sample.value(), StandardCharsets.UTF_8);
-    String id = "\"id\": \"" + sample.key() + "\"";
-    String renamed = "\"id\": \"" + sample.key() + "-r" + round + "\"";
-    if (value.startsWith("{") && value.contains(id)) {
-      return new DemoSamples.Sample(sample.key() + "-r" + round,
-          value.replace(id, renamed).getBytes(StandardCharsets.UTF_8));
+    String id = sample.key() + "-r" + round;
+    return new DemoSamples.Sample(id, withId(sample.value(), id));
+  }
+
+  /**
+   * The value with its id set: JSON objects and single-object Avro documents carry one. Plain text
+   * carries none (Lexstream names it by its coordinates), and the poison records that do not decode
+   * are meant not to: both are sent as they are.
+   */
+  private static byte[] withId(byte[] value, String id) {
+    try {
+      if (AvroCodec.isSingleObject(value)) {
+        TextDocument document = AvroCodec.decodeSingleObject(value, TextDocument.class);
+        document.setId(id);
+        return AVRO.encode(document);
+      }
+      if (AvroJson.MAPPER.readTree(value) instanceof ObjectNode object && object.has("id")) {
+        return AvroJson.MAPPER.writeValueAsBytes(object.put("id", id));
+      }
+    } catch (IOException | RuntimeException e) {
+      // a poison record: it stays as broken as it was
     }
-    return new DemoSamples.Sample(sample.key() + "-r" + round, sample.value());
+    return value;
   }
 
   private static void produce(String bootstrap, String topic, List<DemoSamples.Sample> inputs) {
