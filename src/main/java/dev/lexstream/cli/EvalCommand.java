@@ -39,7 +39,8 @@ final class EvalCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "missing subcommand; allowed: classify");
+    throw new ParameterException(spec.commandLine(),
+        "missing subcommand; allowed: " + String.join(", ", spec.subcommands().keySet()));
   }
 
   /** {@code eval classify}: accuracy, macro-F1, per-label scores and the confusion matrix of one classify task. */

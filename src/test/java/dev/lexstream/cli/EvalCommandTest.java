@@ -61,6 +61,12 @@ class EvalCommandTest {
   }
 
   @Test
+  void withoutASubcommandItNamesEveryOne() {
+    assertThat(run("eval")).isEqualTo(2);
+    assertThat(err.toString()).contains("missing subcommand; allowed: classify, summarize, translate, safety");
+  }
+
+  @Test
   void printsAccuracyMacroF1AndTheConfusionMatrix() throws Exception {
     int code = run("eval", "classify", "--config", config().toString(), "--task", "mood", "--data", data().toString(),
         "--text-field", "body", "--label-field", "y", "--label-map", "0=negative,1=neutral,2=positive", "--batch", "3");
