@@ -90,27 +90,38 @@ public final class DeadLetterReplay {
    */
   public DeadLetterReplay(String bootstrap, Map<String, String> clientProperties, RegistryCodec registry) {
     this.registry = registry;
-    consumerProps = new Properties();
+    consumerProps = consumerProperties(bootstrap, clientProperties);
     producerProps = new Properties();
     clientProperties.forEach((k, v) -> {
-      if (ConsumerConfig.configNames().contains(k)) {
-        consumerProps.put(k, v);
-      }
       if (ProducerConfig.configNames().contains(k)) {
         producerProps.put(k, v);
       }
     });
-    consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
-    consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    // Retention can still delete records ahead of the position while the replay reads: go on from the
-    // first one left instead of the default "latest", which would jump to the end and skip them all.
-    consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    consumerProps.remove(ConsumerConfig.GROUP_ID_CONFIG);
     producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
     producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     producerProps.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+  }
+
+  /** The reading consumer's properties: {@code clientProperties} it knows, then the replay's own settings. */
+  static Properties consumerProperties(String bootstrap, Map<String, String> clientProperties) {
+    Properties props = new Properties();
+    clientProperties.forEach((k, v) -> {
+      if (ConsumerConfig.configNames().contains(k)) {
+        props.put(k, v);
+      }
+    });
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, IsolationLevel.READ_COMMITTED.toString().toLowerCase(Locale.ROOT));
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    // Retention can still delete records ahead of the position while the replay reads: go on from the
+    // first one left instead of the default "latest", which would jump to the end and skip them all.
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    // partitionsFor() looks the topics up: on a broker that auto-creates topics (Kafka's default) a
+    // mistyped --to would otherwise be created instead of refused as missing
+    props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    return props;
   }
 
   /**

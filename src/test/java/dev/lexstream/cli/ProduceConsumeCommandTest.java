@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -48,5 +49,12 @@ class ProduceConsumeCommandTest {
     assertThat(run("produce", "--bootstrap", TestKafka.bootstrap(), "--topic", "cli.no-such-topic",
         "--file", "pom.xml")).isEqualTo(2);
     assertThat(err.toString()).contains("--topic: 'cli.no-such-topic' does not exist").doesNotContain("produced");
+  }
+
+  @Test
+  void consumersNeverAskTheBrokerToCreateATopicTheyLookUp() {
+    // on a broker with auto.create.topics.enable (Kafka's default) a mistyped --topic would be created, not refused
+    assertThat(ConsumeCommand.consumerProperties("localhost:9092"))
+        .containsEntry(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
   }
 }
