@@ -18,7 +18,8 @@ import java.util.PriorityQueue;
  * takes the arg max; beam search keeps, per input, the best {@code 2 * numBeams} continuations of
  * all beams, moves those ending in EOS (ranked among the first {@code numBeams}) to the finished
  * hypotheses, scored {@code sum log p / length^lengthPenalty}, and continues the best
- * {@code numBeams} others. Ties go to the lower beam and token index.
+ * {@code numBeams} others; an input none of whose continuations is left running (all end in EOS, as
+ * on the last step of a model with a forced EOS) is done. Ties go to the lower beam and token index.
  */
 public final class Seq2SeqGenerator {
 
@@ -137,48 +138,61 @@ public final class Seq2SeqGenerator {
             int[] sourceRows = new int[batch * k];
             double[][] newScores = new double[batch][k];
             for (int b = 0; b < batch; b++) {
-                if (done[b]) {
-                    for (int j = 0; j < k; j++) {
-                        List<Long> s = new ArrayList<>(seqs.get(b * k));
-                        s.add(tokens.padTokenId());
-                        newSeqs.add(s);
-                        sourceRows[b * k + j] = b * k;
-                        next[b * k + j] = tokens.padTokenId();
-                    }
-                    continue;
-                }
-                List<Candidate> top = topCandidates(step.logits(), seqs, beamScores[b], b, k, t, o);
-                List<Candidate> picked = new ArrayList<>(k);
-                for (int rank = 0; rank < top.size(); rank++) {
-                    Candidate c = top.get(rank);
-                    if (tokens.eosTokenIds().contains(c.token())) {
-                        if (rank >= k) {
-                            continue;
+                if (!done[b]) {
+                    List<Candidate> top = topCandidates(step.logits(), seqs, beamScores[b], b, k, t, o);
+                    List<Candidate> picked = new ArrayList<>(k);
+                    for (int rank = 0; rank < top.size(); rank++) {
+                        Candidate c = top.get(rank);
+                        if (tokens.eosTokenIds().contains(c.token())) {
+                            if (rank >= k) {
+                                continue;
+                            }
+                            List<Long> h = new ArrayList<>(seqs.get(b * k + c.beam()).subList(1, seqs.get(b * k + c.beam()).size()));
+                            h.add(c.token());
+                            addHypothesis(hyps.get(b), h, c.score(), t + 1, k, o.lengthPenalty());
+                        } else {
+                            picked.add(c);
                         }
-                        List<Long> h = new ArrayList<>(seqs.get(b * k + c.beam()).subList(1, seqs.get(b * k + c.beam()).size()));
-                        h.add(c.token());
-                        addHypothesis(hyps.get(b), h, c.score(), t + 1, k, o.lengthPenalty());
-                    } else {
-                        picked.add(c);
+                        if (picked.size() == k) {
+                            break;
+                        }
                     }
-                    if (picked.size() == k) {
-                        break;
+                    if (!picked.isEmpty()) {
+                        for (int j = 0; j < k; j++) {
+                            // fewer than k non-EOS candidates (a tiny vocabulary, many bans): repeat the last
+                            Candidate c = picked.get(Math.min(j, picked.size() - 1));
+                            List<Long> s = new ArrayList<>(seqs.get(b * k + c.beam()));
+                            s.add(c.token());
+                            newSeqs.add(s);
+                            sourceRows[b * k + j] = b * k + c.beam();
+                            next[b * k + j] = c.token();
+                            newScores[b][j] = c.score();
+                        }
+                        List<Hypothesis> h = hyps.get(b);
+                        if (h.size() >= k) {
+                            double bestPossible = top.get(0).score() / Math.pow(t + 1, o.lengthPenalty());
+                            done[b] = o.earlyStopping() || worst(h) >= bestPossible;
+                        }
+                        continue;
                     }
+                    // No live continuation: every candidate ended in EOS (always so on the last step of a model
+                    // with forced_eos_token_id), so the finished hypotheses are the result. Without any candidate
+                    // (bans and n-gram blocking cover the vocabulary) the beams as they stand are all there is.
+                    if (top.isEmpty()) {
+                        for (int j = 0; j < k; j++) {
+                            List<Long> s = seqs.get(b * k + j);
+                            addHypothesis(hyps.get(b), new ArrayList<>(s.subList(1, s.size())), beamScores[b][j],
+                                    s.size() - 1, k, o.lengthPenalty());
+                        }
+                    }
+                    done[b] = true;
                 }
                 for (int j = 0; j < k; j++) {
-                    // fewer than k non-EOS candidates can only happen with a tiny vocabulary; repeat the last
-                    Candidate c = picked.get(Math.min(j, picked.size() - 1));
-                    List<Long> s = new ArrayList<>(seqs.get(b * k + c.beam()));
-                    s.add(c.token());
+                    List<Long> s = new ArrayList<>(seqs.get(b * k));
+                    s.add(tokens.padTokenId());
                     newSeqs.add(s);
-                    sourceRows[b * k + j] = b * k + c.beam();
-                    next[b * k + j] = c.token();
-                    newScores[b][j] = c.score();
-                }
-                List<Hypothesis> h = hyps.get(b);
-                if (h.size() >= k) {
-                    double bestPossible = top.get(0).score() / Math.pow(t + 1, o.lengthPenalty());
-                    done[b] = o.earlyStopping() || worst(h) >= bestPossible;
+                    sourceRows[b * k + j] = b * k;
+                    next[b * k + j] = tokens.padTokenId();
                 }
             }
             seqs = newSeqs;
