@@ -3,9 +3,9 @@ package dev.lexstream.summarize;
 import com.ibm.icu.text.BreakIterator;
 import com.ibm.icu.text.FilteredBreakIteratorBuilder;
 import com.ibm.icu.util.ULocale;
+import dev.lexstream.translate.LanguageTags;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,6 +28,10 @@ public final class SentenceSplitter {
             "vs.", "No.", "Nos.", "Vol.", "Fig.", "approx.", "Jan.", "Feb.", "Mar.", "Apr.", "Jun.", "Jul.", "Aug.",
             "Sep.", "Sept.", "Oct.", "Nov.", "Dec.");
 
+    /** Rules for a text whose {@code lang} is missing or not a known language code. */
+    static final String DEFAULT_LANGUAGE = "en";
+
+    /** By language code only: {@code lang} is free text from the record, and each entry holds ~24 KB. */
     private final Map<String, BreakIterator> prototypes = new ConcurrentHashMap<>();
 
     private static BreakIterator create(String language) {
@@ -40,9 +44,12 @@ public final class SentenceSplitter {
         return builder.wrapIteratorWithFilter(BreakIterator.getSentenceInstance(locale));
     }
 
-    /** Sentences of {@code text} in order; blank pieces are dropped. {@code lang} (ISO 639-1) may be null (English). */
+    /**
+     * Sentences of {@code text} in order; blank pieces are dropped. {@code lang}: a language tag
+     * ("en", "pt-BR"), of which the language counts; null or not a known language: English.
+     */
     public List<Sentence> split(String text, String lang) {
-        String language = lang == null || lang.isBlank() ? "en" : lang.strip().toLowerCase(Locale.ROOT);
+        String language = LanguageTags.language(lang).orElse(DEFAULT_LANGUAGE);
         BreakIterator it = (BreakIterator) prototypes.computeIfAbsent(language, SentenceSplitter::create).clone();
         it.setText(text);
         List<Sentence> out = new ArrayList<>();
@@ -61,6 +68,11 @@ public final class SentenceSplitter {
             }
         }
         return out;
+    }
+
+    /** How many languages have rules cached. */
+    int cachedLanguages() {
+        return prototypes.size();
     }
 
     /** Sentence texts only. */

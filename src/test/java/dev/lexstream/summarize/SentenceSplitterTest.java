@@ -1,5 +1,6 @@
 package dev.lexstream.summarize;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,5 +44,34 @@ class SentenceSplitterTest {
     void otherLanguages() {
         assertThat(splitter.sentences("Sr. García llegó a las 9. ¿Vino solo? Sí.", "es"))
                 .containsExactly("Sr. García llegó a las 9.", "¿Vino solo?", "Sí.");
+    }
+
+    @Test
+    void cachesRulesPerLanguageNotPerLangValue() {
+        // lang is free text from the record: distinct values must not each keep a break iterator
+        for (int i = 0; i < 2_000; i++) {
+            splitter.split("One. Two.", "lang-" + i);
+            splitter.split("One. Two.", "en-x-" + i);
+            splitter.split("One. Two.", "zz" + i);
+        }
+        splitter.split("One. Two.", "ES");
+        splitter.split("One. Two.", "es-419");
+        splitter.split("One. Two.", "spa");
+        assertThat(splitter.cachedLanguages()).isEqualTo(2);
+    }
+
+    @Test
+    void aRegionOrCaseVariantGetsItsLanguagesRules() {
+        String text = "Dr. Jones met Prof. Smith. They talked.";
+        List<String> english = List.of("Dr. Jones met Prof. Smith.", "They talked.");
+        assertThat(splitter.sentences(text, "en-US")).isEqualTo(english);
+        assertThat(splitter.sentences(text, "EN_gb")).isEqualTo(english);
+    }
+
+    @Test
+    void anUnknownLangFallsBackToEnglish() {
+        String text = "Dr. Jones met Prof. Smith. They talked.";
+        assertThat(splitter.sentences(text, "klingon?")).isEqualTo(splitter.sentences(text, null))
+                .containsExactly("Dr. Jones met Prof. Smith.", "They talked.");
     }
 }
