@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,13 +17,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Source language: the record's {@code lang}, else the configured fixed source, else the
  * detected language; when detection cannot decide, English. Target: the record's
- * {@code targetLang}, else the pipeline's. A pair the backend cannot translate is skipped (no
- * translation, a warning with the record position only).
+ * {@code targetLang}, else the pipeline's. Both count only by their language ("pt-BR" is pt, see
+ * {@link LanguageTags}): a {@code lang} that names no known language is ignored, a
+ * {@code targetLang} that names none is not translated into. A pair the backend cannot translate
+ * is skipped (no translation, a warning with the record position only).
  */
 public final class TextTranslator implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TextTranslator.class);
     static final String FALLBACK_SOURCE = "en";
+    /** Why a record whose targetLang names no known language is not translated. */
+    static final String UNKNOWN_TARGET = "no translation: targetLang is not a known language code";
 
     /** One text to translate with the record's own language settings (either may be null). */
     public record Request(String text, String lang, String targetLang) {}
@@ -59,8 +64,9 @@ public final class TextTranslator implements AutoCloseable {
     }
 
     String source(Request r) {
-        if (r.lang() != null && !r.lang().isBlank()) {
-            return normalize(r.lang());
+        Optional<String> lang = LanguageTags.language(r.lang());
+        if (lang.isPresent()) {
+            return lang.get();
         }
         if (fixedSource != null) {
             return fixedSource;
@@ -68,15 +74,14 @@ public final class TextTranslator implements AutoCloseable {
         return detection == null ? FALLBACK_SOURCE : detection.detect(r.text()).orElse(FALLBACK_SOURCE);
     }
 
-    String target(Request r) {
-        return r.targetLang() != null && !r.targetLang().isBlank() ? normalize(r.targetLang()) : defaultTarget;
-    }
-
-    private static String normalize(String lang) {
-        // "es-ES", "pt_BR" -> the language subtag
-        String l = lang.strip().toLowerCase(java.util.Locale.ROOT);
-        int cut = l.indexOf('-') >= 0 ? l.indexOf('-') : l.indexOf('_');
-        return cut > 0 ? l.substring(0, cut) : l;
+    /**
+     * Empty when the record's targetLang names no known language. The target is pasted into a
+     * model's prompt and becomes a metric tag ({@code translate:<target>}), so it must be one of a
+     * bounded set of plain codes whatever the record holds.
+     */
+    Optional<String> target(Request r) {
+        return r.targetLang() == null || r.targetLang().isBlank() ? Optional.of(defaultTarget)
+                : LanguageTags.language(r.targetLang());
     }
 
     public List<Result> translate(List<Request> requests) {
@@ -85,8 +90,10 @@ public final class TextTranslator implements AutoCloseable {
         for (int i = 0; i < requests.size(); i++) {
             Request r = requests.get(i);
             String source = source(r);
-            String target = target(r);
-            if (source.equals(target)) {
+            String target = target(r).orElse(null);
+            if (target == null) {
+                out[i] = new Result(source, null, null, null, null, 0, 0, UNKNOWN_TARGET);
+            } else if (source.equals(target)) {
                 out[i] = new Result(source, target, null, null, null, 0, 0, "already in the target language");
             } else if (!backend.supports(source, target)) {
                 out[i] = new Result(source, target, null, null, null, 0, 0, "no " + source + "->" + target + " translation");
