@@ -43,6 +43,13 @@ final class EvalCommand implements Runnable {
         "missing subcommand; allowed: " + String.join(", ", spec.subcommands().keySet()));
   }
 
+  /** A count option (rows, batch size, beams): below 1 it would read nothing or loop forever, so it is a usage error. */
+  static void atLeast1(CommandSpec spec, String option, Integer value) {
+    if (value != null && value < 1) {
+      throw new ParameterException(spec.commandLine(), option + ": must be >= 1, got " + value);
+    }
+  }
+
   /** {@code eval classify}: accuracy, macro-F1, per-label scores and the confusion matrix of one classify task. */
   @Command(name = "classify", mixinStandardHelpOptions = true,
       description = {

@@ -106,6 +106,13 @@ public final class EvalSummarizeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    EvalCommand.atLeast1(spec, "--max-sentences", maxSentences);
+    EvalCommand.atLeast1(spec, "--beams", beams);
+    EvalCommand.atLeast1(spec, "--limit", limit);
+    EvalCommand.atLeast1(spec, "--batch", batch);
+    if (!(diversity >= 0 && diversity <= 1)) {
+      throw new ParameterException(spec.commandLine(), "--diversity: must be from 0 to 1, got " + diversity);
+    }
     if (!Files.isRegularFile(data)) {
       throw new ParameterException(spec.commandLine(), "--data: no such file: " + data);
     }

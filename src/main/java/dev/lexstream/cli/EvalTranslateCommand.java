@@ -107,6 +107,8 @@ public final class EvalTranslateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    EvalCommand.atLeast1(spec, "--limit", limit);
+    EvalCommand.atLeast1(spec, "--batch", batch);
     List<Pair> rows = read();
     TranslationBackend b;
     Seq2SeqModel m = null;
