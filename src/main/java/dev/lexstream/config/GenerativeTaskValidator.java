@@ -82,9 +82,18 @@ final class GenerativeTaskValidator {
                     throw new ConfigException(lp, "is empty; " + LANGUAGE_ALLOWED);
                 }
                 language(lang.strip(), lp);
+                if (!TranslateSettings.DETECTABLE_LANGUAGES.contains(lang.strip())) {
+                    throw new ConfigException(lp, ConfigLoader.quote(lang.strip()) + " is not a language detection "
+                            + "knows; allowed: " + String.join(", ", TranslateSettings.DETECTABLE_LANGUAGES));
+                }
                 if (!languages.contains(lang.strip())) {
                     languages.add(lang.strip());
                 }
+            }
+            if (languages.size() < 2) {
+                throw new ConfigException(path + ".languages", "has " + t.languages().size() + " entries but only "
+                        + languages.size() + " distinct language (" + languages.get(0)
+                        + "); required: at least 2 candidate languages for detection");
             }
         }
         String model = null;

@@ -1,6 +1,9 @@
 package dev.lexstream.config;
 
+import com.github.pemistahl.lingua.api.IsoCode639_1;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code translate:} of a pipeline (task name {@code translate}; runs are recorded as
@@ -21,6 +24,14 @@ public record TranslateSettings(Backend backend, String target, String source, L
 
     public static final String AUTO = "auto";
     public static final List<String> DEFAULT_LANGUAGES = List.of("en", "es", "ca", "fr", "de", "it", "pt");
+
+    /**
+     * What {@code languages} may hold: the ISO 639-1 codes of the languages Lingua, the detector,
+     * has models for, sorted. Taken from Lingua itself so that config validation and detection
+     * cannot disagree.
+     */
+    public static final List<String> DETECTABLE_LANGUAGES = Arrays.stream(IsoCode639_1.values())
+            .filter(c -> c != IsoCode639_1.NONE).map(c -> c.name().toLowerCase(Locale.ROOT)).sorted().toList();
 
     public enum Backend {
         APERTIUM("apertium"), MODEL("model");

@@ -138,6 +138,18 @@ class GenerativeTaskConfigTest {
     }
 
     @Test
+    void languagesNeedTwoDistinctLanguagesTheDetectorKnows() {
+        assertThat(error("translate: { target: es, languages: [en, en] }\n").getMessage()).isEqualTo(
+                "pipelines[0].translate.languages: has 2 entries but only 1 distinct language (en); "
+                        + "required: at least 2 candidate languages for detection");
+        ConfigException unknown = error("translate: { target: es, languages: [en, xx] }\n");
+        assertThat(unknown.path()).isEqualTo("pipelines[0].translate.languages[1]");
+        assertThat(unknown.getMessage()).startsWith(
+                "pipelines[0].translate.languages[1]: 'xx' is not a language detection knows; allowed: af, ar, az, ")
+                .contains(", en, ", ", es, ", ", zu");
+    }
+
+    @Test
     void languagesAreDeduplicatedInOrder() {
         assertThat(pipeline("translate: { target: es, languages: [en, es, en] }\n").translate().languages())
                 .isEqualTo(List.of("en", "es"));
