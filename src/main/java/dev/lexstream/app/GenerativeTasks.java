@@ -1,15 +1,20 @@
 package dev.lexstream.app;
 
+import ai.djl.Device;
 import dev.lexstream.config.ConfigException;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.config.SummarizeSettings;
 import dev.lexstream.config.TranslateSettings;
 import dev.lexstream.inference.DeviceSpec;
+import dev.lexstream.inference.GenerationOptions;
 import dev.lexstream.inference.Seq2SeqModel;
 import dev.lexstream.inference.TextEmbedder;
+import dev.lexstream.ops.MetricNames;
+import dev.lexstream.ops.MicrometerMetrics;
 import dev.lexstream.topology.GenerativeSteps;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +25,12 @@ import org.slf4j.LoggerFactory;
 /** Loads what the pipelines' summarize and translate tasks need: seq2seq models, Apertium, language detection. */
 final class GenerativeTasks {
   private static final Logger log = LoggerFactory.getLogger(GenerativeTasks.class);
+  /** What a seq2seq model generates from before readiness. */
+  private static final String WARM_UP_TEXT = "Lexstream warms its models up before it reports ready. ";
+  /** Tokens generated per warm-up input: the first few steps are what initializes lazily. */
+  private static final int WARM_UP_NEW_TOKENS = 4;
+  /** Most inputs in the warm-up batch (fewer when the model's maxBatch is smaller). */
+  private static final int WARM_UP_BATCH = 8;
 
   private GenerativeTasks() {}
 
@@ -45,11 +56,33 @@ final class GenerativeTasks {
   }
 
   /**
+   * Generates for one text and for a small batch, as Lexstream does for its other models, so that
+   * the instance is ready only once the seq2seq model is warm too. Decoding is cut short: lazy
+   * initialization happens on the first encoder and decoder steps.
+   */
+  private static void warmUp(String name, Seq2SeqModel model, int maxBatch, MicrometerMetrics metrics) {
+    long start = System.nanoTime();
+    GenerationOptions d = model.defaults();
+    GenerationOptions options = new GenerationOptions(Math.min(d.maxNewTokens(), WARM_UP_NEW_TOKENS), d.numBeams(),
+        d.lengthPenalty(), d.noRepeatNgramSize(), d.earlyStopping());
+    model.generate(List.of(WARM_UP_TEXT), "", options);
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < Math.min(maxBatch, WARM_UP_BATCH); i++) {
+      texts.add(WARM_UP_TEXT.repeat(1 + i % 3));
+    }
+    model.generate(texts, "", options);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    metrics.timeGauge(MetricNames.MODEL_WARMUP, "time to warm the model up before readiness", took, "model", name);
+    log.info("seq2seq model {} warmed up in {} ms", name, took.toMillis());
+  }
+
+  /**
    * @param closeables receives everything loaded here, to be closed by the caller
+   * @param metrics    receives each seq2seq model's load and warm-up time
    * @return steps by pipeline name
    */
   static Map<String, GenerativeSteps> load(LexstreamConfig config, Map<String, TextEmbedder> embedders,
-      List<AutoCloseable> closeables) {
+      List<AutoCloseable> closeables, MicrometerMetrics metrics) {
     Map<String, Seq2SeqModel> seq2seq = new LinkedHashMap<>();
     seq2seqModels(config.pipelines()).forEach((name, usedAt) -> {
       var settings = config.models().get(name);
@@ -64,17 +97,21 @@ final class GenerativeTasks {
       } catch (IllegalArgumentException e) {
         throw new ConfigException("models." + name + ".device", e.getMessage());
       }
+      Device on = device.resolve();
       long start = System.nanoTime();
       Seq2SeqModel model;
       try {
-        model = Seq2SeqModel.load(Path.of(source), null, device.resolve());
+        model = Seq2SeqModel.load(Path.of(source), null, on);
       } catch (IllegalArgumentException e) {
         throw new ConfigException("models." + name + ".source", e.getMessage());
       }
       closeables.add(model);
       seq2seq.put(name, model);
-      log.info("seq2seq model {} ({}) loaded on {} in {} ms", name, model.modelVersion(), model.engine(),
-          (System.nanoTime() - start) / 1_000_000);
+      Duration took = Duration.ofNanos(System.nanoTime() - start);
+      metrics.timeGauge(MetricNames.MODEL_LOAD, "time to load the model", took, "model", name, "device", on.toString());
+      log.info("seq2seq model {} ({}) loaded with {} on {} in {} ms", name, model.modelVersion(), model.engine(), on,
+          took.toMillis());
+      warmUp(name, model, settings.maxBatch(), metrics);
     });
     Map<String, GenerativeSteps> steps = new LinkedHashMap<>();
     for (int i = 0; i < config.pipelines().size(); i++) {

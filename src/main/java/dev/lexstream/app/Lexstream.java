@@ -132,7 +132,7 @@ public final class Lexstream implements AutoCloseable {
       AvroCodec codec = codec(config);
       health.phase(Health.Phase.LOADING_MODELS);
       loadModels(config, workDir, models, metrics);
-      Map<String, GenerativeSteps> steps = GenerativeTasks.load(config, embedders(models), generative);
+      Map<String, GenerativeSteps> steps = GenerativeTasks.load(config, embedders(models), generative, metrics);
       health.phase(Health.Phase.WARMING_UP);
       models.forEach((name, model) -> warmUp(name, model, config.models().get(name), metrics));
       models.forEach((name, model) -> {
