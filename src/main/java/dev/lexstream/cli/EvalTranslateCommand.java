@@ -122,7 +122,7 @@ public final class EvalTranslateCommand implements Callable<Integer> {
       }
       m = Seq2SeqModel.load(model, null, Device.cpu());
       GenerationOptions o = m.defaults();
-      b = new Seq2SeqTranslator(m, prompt, o);
+      b = new Seq2SeqTranslator(m, prompt, o, null, to);
     } else {
       throw new ParameterException(spec.commandLine(), "--backend: '" + backend + "' is not allowed; allowed: apertium, model");
     }

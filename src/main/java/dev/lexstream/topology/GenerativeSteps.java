@@ -70,7 +70,7 @@ public final class GenerativeSteps implements AutoCloseable {
       } else {
         Seq2SeqModel m = require(seq2seq.get(t.model()), t.model());
         backend = new Seq2SeqTranslator(m, t.prompt(), GenerativeSummarizer.options(m, t.generation()),
-            t.generation().maxInputTokens());
+            t.generation().maxInputTokens(), t.target());
       }
       translator = new TextTranslator(backend, t.detects() ? new LanguageDetection(t.languages()) : null,
           t.detects() ? null : t.source(), t.target());

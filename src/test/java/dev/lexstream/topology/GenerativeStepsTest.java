@@ -238,6 +238,29 @@ class GenerativeStepsTest {
   }
 
   @Test
+  void aSingleTargetModelTranslatesOnlyIntoTheConfiguredTarget() throws Exception {
+    LexstreamConfig config = ConfigLoader.parse("""
+        models:
+          tiny: {source: "src/test/resources/seq2seq/tiny"}
+        pipelines:
+          - name: news
+            input: news.raw
+            translate: {backend: model, model: tiny, target: es, source: en, prompt: "", generation: {maxNewTokens: 3}}
+        """, "test.yaml", Map.of());
+    try (dev.lexstream.inference.Seq2SeqModel tiny = dev.lexstream.inference.Seq2SeqModel.load(
+            Path.of("src/test/resources/seq2seq/tiny"), null, ai.djl.Device.cpu());
+        GenerativeSteps steps = GenerativeSteps.create(config.pipelines().get(0), Map.of(), Map.of("tiny", tiny));
+        MicrometerMetrics metrics = new MicrometerMetrics()) {
+      List<EnrichedText> out = run(steps, metrics,
+          json("a", "a dog ran", ""),
+          json("b", "a dog ran", ", \"targetLang\": \"fr\""));
+      assertThat(out.get(0).getTranslations()).singleElement()
+          .satisfies(t -> assertThat(t.getTarget()).isEqualTo("es"));
+      assertThat(out.get(1).getTranslations()).as("the model cannot write French").isEmpty();
+    }
+  }
+
+  @Test
   void apertiumFromTheConfig() throws Exception {
     assumeTrue(ApertiumTranslator.installed(), "Apertium is not installed: apt-get install apertium apertium-eng-spa");
     try (GenerativeSteps steps = GenerativeSteps.create(CONFIG.pipelines().get(0), Map.of("minilm", minilm), Map.of())) {
