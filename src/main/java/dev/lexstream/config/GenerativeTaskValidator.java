@@ -61,11 +61,9 @@ final class GenerativeTaskValidator {
         String target = language(ConfigValidator.required(t.target(), path + ".target",
                 "the default target language (ISO 639-1, e.g. es)"), path + ".target");
         String source = t.source() == null ? TranslateSettings.AUTO : t.source().strip();
-        if (!source.equals(TranslateSettings.AUTO)) {
-            if (!LANGUAGE.matcher(source).matches()) {
-                throw new ConfigException(path + ".source", ConfigValidator.invalid(source)
-                        + "; allowed: auto (detect) or an ISO 639-1 language code (e.g. en)");
-            }
+        if (!source.equals(TranslateSettings.AUTO) && !isLanguage(source)) {
+            throw new ConfigException(path + ".source", ConfigValidator.invalid(source)
+                    + "; allowed: auto (detect) or an ISO 639-1 language code (e.g. en)");
         }
         List<String> languages = null;
         if (t.languages() != null) {
@@ -81,7 +79,9 @@ final class GenerativeTaskValidator {
                 if (lang == null) {
                     throw new ConfigException(lp, "is empty; " + LANGUAGE_ALLOWED);
                 }
-                language(lang.strip(), lp);
+                if (!LANGUAGE.matcher(lang.strip()).matches()) {
+                    throw new ConfigException(lp, ConfigValidator.invalid(lang.strip()) + "; " + LANGUAGE_ALLOWED);
+                }
                 if (!TranslateSettings.DETECTABLE_LANGUAGES.contains(lang.strip())) {
                     throw new ConfigException(lp, ConfigLoader.quote(lang.strip()) + " is not a language detection "
                             + "knows; allowed: " + String.join(", ", TranslateSettings.DETECTABLE_LANGUAGES));
@@ -142,10 +142,18 @@ final class GenerativeTaskValidator {
     }
 
     private static String language(String lang, String path) {
-        if (!LANGUAGE.matcher(lang).matches()) {
+        if (!isLanguage(lang)) {
             throw new ConfigException(path, ConfigValidator.invalid(lang) + "; " + LANGUAGE_ALLOWED);
         }
         return lang;
+    }
+
+    /**
+     * A code as records' languages are read ({@link LanguageTags}): a target such as {@code xx}
+     * would otherwise be the default of every record while a record asking for it is refused.
+     */
+    private static boolean isLanguage(String lang) {
+        return LANGUAGE.matcher(lang).matches() && LanguageTags.language(lang).filter(lang::equals).isPresent();
     }
 
     private static void forbid(Object value, String path, String only) {

@@ -3,7 +3,7 @@ package dev.lexstream.summarize;
 import com.ibm.icu.text.BreakIterator;
 import com.ibm.icu.text.FilteredBreakIteratorBuilder;
 import com.ibm.icu.util.ULocale;
-import dev.lexstream.translate.LanguageTags;
+import dev.lexstream.config.LanguageTags;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

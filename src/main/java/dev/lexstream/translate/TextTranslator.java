@@ -1,5 +1,6 @@
 package dev.lexstream.translate;
 
+import dev.lexstream.config.LanguageTags;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

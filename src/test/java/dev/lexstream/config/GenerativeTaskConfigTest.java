@@ -131,6 +131,10 @@ class GenerativeTaskConfigTest {
         assertThat(error("translate: { backend: apertium, target: es, model: t5 }\n").getMessage()).isEqualTo(
                 "pipelines[0].translate.model: is not used with backend: apertium; allowed only with backend: model");
         assertThat(error("translate: { target: es, source: english }\n").path()).isEqualTo("pipelines[0].translate.source");
+        // well-formed codes of no language: records asking for them are refused, so the config must be too
+        assertThat(error("translate: { target: xx }\n").getMessage()).isEqualTo(
+                "pipelines[0].translate.target: 'xx' is not valid; allowed: an ISO 639-1 language code in lower case (e.g. es)");
+        assertThat(error("translate: { target: es, source: qqq }\n").path()).isEqualTo("pipelines[0].translate.source");
         assertThat(error("translate: { target: es, languages: [en] }\n").getMessage()).isEqualTo(
                 "pipelines[0].translate.languages: has 1 language; required: at least 2 candidate languages for detection");
         assertThat(error("translate: { target: es, languages: [en, EN] }\n").path())

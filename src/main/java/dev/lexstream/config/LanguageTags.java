@@ -1,4 +1,4 @@
-package dev.lexstream.translate;
+package dev.lexstream.config;
 
 import com.ibm.icu.util.ULocale;
 import java.util.HashSet;

@@ -1,4 +1,4 @@
-package dev.lexstream.translate;
+package dev.lexstream.config;
 
 import org.junit.jupiter.api.Test;
 
