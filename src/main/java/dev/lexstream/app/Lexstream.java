@@ -87,13 +87,13 @@ public final class Lexstream implements AutoCloseable {
   }
 
   /**
-   * The longest a graceful {@link #close()} takes (the micro-batch drain, Kafka Streams' close, then
-   * the wait for batches it interrupted):
+   * The longest a graceful {@link #close()} takes (the micro-batch drain, Kafka Streams' close, the
+   * wait for batches it interrupted, then for a device call still running in a model's executor):
    * a deployment's termination grace period must be longer, or the drain is cut short (nothing is
    * lost then, buffered records are in the changelog, but they are processed again after the restart).
    */
   public static Duration maxCloseTime() {
-    return DRAIN_TIMEOUT.plus(CLOSE_TIMEOUT).plus(BatchingControl.STOP_TIMEOUT);
+    return DRAIN_TIMEOUT.plus(CLOSE_TIMEOUT).plus(BatchingControl.STOP_TIMEOUT).plus(InferenceExecutor.WORKER_STOP_TIMEOUT);
   }
 
   /** Where models are extracted and Kafka Streams keeps its state: {@code -Dlexstream.work}, else ./.lexstream. */

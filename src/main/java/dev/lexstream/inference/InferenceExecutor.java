@@ -1,5 +1,6 @@
 package dev.lexstream.inference;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -52,7 +53,7 @@ public final class InferenceExecutor implements AutoCloseable {
    * How long {@link #close()} waits for the worker to finish the device call it is in (an interrupt
    * does not stop native code); the requests still queued then fail without it.
    */
-  private static final long WORKER_STOP_MILLIS = 10_000;
+  public static final Duration WORKER_STOP_TIMEOUT = Duration.ofSeconds(10);
 
   /** Task label of {@link #embed(List)}. */
   public static final String DEFAULT_TASK = "embed";
@@ -356,7 +357,7 @@ public final class InferenceExecutor implements AutoCloseable {
     }
     worker.interrupt();
     try {
-      worker.join(WORKER_STOP_MILLIS);
+      worker.join(WORKER_STOP_TIMEOUT.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
