@@ -474,9 +474,39 @@ final class DjlModel implements AutoCloseable {
             throw e.getCause() instanceof RuntimeException re ? re
                     : new InferenceException("inference failed with " + model.id() + ": " + e.getCause(), e.getCause());
         } finally {
-            futures.forEach(f -> f.cancel(false));
+            next.set(-1); // parts not begun are dropped; those running are waited for
+            awaitParts(futures);
         }
         return out;
+    }
+
+    /**
+     * Waits for the part runs to end, through interrupts. The caller's read lock is what keeps
+     * {@link #close()} from freeing the sessions, and a part still inside a native call when they
+     * are freed crashes the JVM; a part ends within one forward pass.
+     */
+    private static void awaitParts(List<Future<?>> futures) {
+        boolean interrupted = false;
+        for (Future<?> f : futures) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    break; // reported by the caller's own get, or superseded by the failure it is leaving with
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Predictors in the pool, not running a pass (for tests). */
+    int idlePredictors() {
+        return predictors.size();
     }
 
     /**

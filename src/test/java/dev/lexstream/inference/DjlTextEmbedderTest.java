@@ -189,6 +189,37 @@ class DjlTextEmbedderTest {
     }
 
     @Test
+    void anInterruptedSplitBatchReturnsOnlyOnceEveryPartHasEnded() throws Exception {
+        // two predictors: a batch of 64 is cut into parts that a pool thread runs beside the caller
+        TextEmbedder e = DjlTextEmbedder.load(
+                ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(), workDir(), new DjlTextEmbedder.Options(1, 2));
+        try {
+            DjlModel model = ((DjlTextEmbedder) e).model();
+            List<String> texts = java.util.Collections.nCopies(64, (STOCKS + " ").repeat(6));
+            // whether a part is still running when the caller leaves is a race: several rounds
+            for (int round = 0; round < 5; round++) {
+                Thread caller = new Thread(() -> {
+                    try {
+                        e.embed(texts);
+                    } catch (RuntimeException interrupted) {
+                        // expected: the caller leaves early
+                    }
+                });
+                caller.start();
+                while (model.idlePredictors() > 0 && caller.isAlive()) {
+                    Thread.onSpinWait(); // until both predictors run a part
+                }
+                caller.interrupt();
+                caller.join();
+                // a part still running would hold a predictor, and close() could free its session under it
+                assertThat(model.idlePredictors()).as("round %d", round).isEqualTo(2);
+            }
+        } finally {
+            e.close();
+        }
+    }
+
+    @Test
     void refusesUseAfterCloseAsShutdown() {
         TextEmbedder e = DjlTextEmbedder.load(
                 ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(), workDir(), new DjlTextEmbedder.Options(1, 1));
