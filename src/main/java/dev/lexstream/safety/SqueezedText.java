@@ -10,6 +10,7 @@ package dev.lexstream.safety;
  */
 final class SqueezedText {
   private final String text;
+  /** Index in the original of each character of the view, then the original's length; null: the view is the text. */
   private final int[] origin;
 
   private SqueezedText(String text, int[] origin) {
@@ -18,6 +19,9 @@ final class SqueezedText {
   }
 
   static SqueezedText of(String original) {
+    if (isSqueezed(original)) {
+      return new SqueezedText(original, null); // most texts: no copy, no index map
+    }
     StringBuilder out = new StringBuilder(original.length());
     int[] origin = new int[original.length() + 1];
     int run = -1; // index in out of the character standing for the current whitespace run
@@ -46,6 +50,27 @@ final class SqueezedText {
     return new SqueezedText(out.toString(), origin);
   }
 
+  /** True when the view would equal the text: single spaces and line feeds, nothing invisible. */
+  private static boolean isSqueezed(String text) {
+    boolean afterSpace = false;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 128 && c > ' ') {
+        afterSpace = false;
+      } else if (isSpace(c)) {
+        if (afterSpace || (c != ' ' && c != '\n')) {
+          return false;
+        }
+        afterSpace = true;
+      } else if (c < 128 || Character.getType(c) == Character.FORMAT) {
+        return false; // an ASCII control character, or an invisible one
+      } else {
+        afterSpace = false;
+      }
+    }
+    return true;
+  }
+
   private static boolean isSpace(int cp) {
     return Character.isWhitespace(cp) || Character.isSpaceChar(cp);
   }
@@ -56,11 +81,14 @@ final class SqueezedText {
 
   /** Index in the original of the view's character at {@code i}. */
   int originStart(int i) {
-    return origin[i];
+    return origin == null ? i : origin[i];
   }
 
   /** Exclusive end in the original of a span of the view ending (exclusive) at {@code end > 0}. */
   int originEnd(int end) {
+    if (origin == null) {
+      return end;
+    }
     return end == 0 ? origin[0] : origin[end - 1] + 1;
   }
 }
