@@ -107,10 +107,9 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
     }
   }
 
-  /** Sends the dead letter on with the record's key and headers, its original cut if they would not fit. */
+  /** Sends the dead letter on with the record's key and headers, cut where they would not fit. */
   private void forwardDeadLetter(Record<byte[], byte[]> record, DeadLetter letter) {
-    DeadLetter fitted = DeadLetters.fit(letter, l -> sizes.size(deadLetterSink, record.withValue(l)), sizes.limit());
-    context.forward(record.withValue(fitted), deadLetterSink);
+    context.forward(DeadLetters.fit(record, letter, sizes, deadLetterSink), deadLetterSink);
   }
 
   /** The document with {@code text} in place of its text, in Avro single-object encoding (replayable input). */

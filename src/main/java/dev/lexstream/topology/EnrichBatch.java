@@ -91,10 +91,9 @@ final class EnrichBatch implements BatchHandler<PendingText> {
         pending.original()));
   }
 
-  /** The dead letter with the record's key and headers, its original cut if they would not fit. */
+  /** The dead letter with the record's key and headers, cut where they would not fit. */
   private Forward deadLetter(PendingText pending, DeadLetter letter) {
-    DeadLetter fitted = DeadLetters.fit(letter, l -> sizes.size(deadLetterSink, record(pending, l)), sizes.limit());
-    return new Forward(deadLetterSink, record(pending, fitted));
+    return new Forward(deadLetterSink, DeadLetters.fit(record(pending, letter), letter, sizes, deadLetterSink));
   }
 
   private static Record<byte[], Object> record(PendingText pending, Object value) {
