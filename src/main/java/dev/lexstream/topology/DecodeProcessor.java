@@ -97,8 +97,7 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
         verdict = screened.verdict();
       }
       PendingText pending = new PendingText(document, source, record.key(), original, record.headers(), verdict);
-      entryCheck.check(pending);
-      context.forward(record.withValue(pending), next);
+      context.forward(record.withValue(entryCheck.check(pending)), next);
     } catch (RejectedRecordException e) {
       log.debug("dead-letter pipeline={} id={} at {}-{}@{} stage={}: {}", pipeline, id, meta.topic(),
           meta.partition(), meta.offset(), e.stage(), e.getMessage());

@@ -11,9 +11,18 @@ import org.apache.kafka.common.header.Headers;
  * headers for the output and the dead-letter topic (the redacted document instead of the bytes
  * when the input guard redacted the text), and the input guard's verdict (null when the pipeline
  * has no input guard).
+ *
+ * @param encoded the batch buffer entry already encoded by {@link BufferEntryCheck}, which
+ *     {@link PendingTextCodec} then stores as is (null when not encoded yet): encoding a large
+ *     entry costs tens of microseconds on the stream thread, and sizing it needs the encoding
  */
 record PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original, Headers headers,
-    SafetyVerdict safety) {
+    SafetyVerdict safety, byte[] encoded) {
+  PendingText(TextDocument document, SourceRef source, byte[] key, byte[] original, Headers headers,
+      SafetyVerdict safety) {
+    this(document, source, key, original, headers, safety, null);
+  }
+
   String id() {
     return document.getId();
   }

@@ -27,8 +27,12 @@ final class PendingTextCodec implements BatchingProcessor.ValueCodec<PendingText
   private static final BinaryMessageDecoder<BufferedText> DECODER =
       BufferedText.createDecoder(SchemaVersions.store(List.of(VERSIONS)));
 
+  /** The entry's bytes: those {@link BufferEntryCheck} encoded to size it when it carries them. */
   @Override
   public byte[] encode(PendingText value) {
+    if (value.encoded() != null) {
+      return value.encoded();
+    }
     List<BufferedHeader> headers = new ArrayList<>();
     for (Header header : value.headers()) {
       headers.add(new BufferedHeader(header.key(), header.value() == null ? null : ByteBuffer.wrap(header.value())));

@@ -45,6 +45,15 @@ class PendingTextCodecTest {
   }
 
   @Test
+  void storesTheEntryTheBufferEntryCheckEncodedWithoutEncodingItAgain() throws Exception {
+    PendingText checked = new BufferEntryCheck(CODEC, new RequestSizeLimit(1024 * 1024)).check(pending(null));
+
+    byte[] stored = CODEC.encode(checked);
+
+    assertThat(stored).isSameAs(checked.encoded()).isEqualTo(CODEC.encode(pending(null)));
+  }
+
+  @Test
   void restoresBufferEntriesWrittenBeforeTheSafetyFieldExisted() throws Exception {
     Schema current = BufferedText.getClassSchema();
     Schema v1 = PendingTextCodec.VERSIONS.shipped().get(0);
