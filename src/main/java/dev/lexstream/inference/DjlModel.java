@@ -29,11 +29,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
 
 /**
  * The part every BERT-style model shares, whatever it outputs: resolving the files, choosing the
@@ -114,12 +111,7 @@ final class DjlModel implements AutoCloseable {
     private final int wideThreads;
     private final AtomicLong wideRuns = new AtomicLong();
     private int outputWidth;
-    private volatile boolean closed;
-    /**
-     * Held to read (tokenize, predict), taken exclusively to close: closing frees native tokenizer
-     * and session memory, and a thread that outlived the shutdown wait must not use it after.
-     */
-    private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
+    private final NativeUse use;
 
     private DjlModel(ResolvedModel model, Device device, HuggingFaceTokenizer tokenizer,
                      ZooModel<TokenBatch, float[][]> zooModel, int predictorCount,
@@ -127,6 +119,7 @@ final class DjlModel implements AutoCloseable {
         this.model = model;
         this.device = device;
         this.tokenizer = tokenizer;
+        this.use = new NativeUse("model " + model.id());
         this.zooModel = zooModel;
         this.wideModel = wideModel;
         this.wideOptions = wideOptions;
@@ -416,7 +409,7 @@ final class DjlModel implements AutoCloseable {
      * concurrent caller that finds it busy takes a narrow predictor: the cores are busy then).
      */
     float[][] predict(List<String> texts) {
-        return whileOpen(() -> predictOpen(texts));
+        return use.call(() -> predictOpen(texts));
     }
 
     private float[][] predictOpen(List<String> texts) {
@@ -528,7 +521,7 @@ final class DjlModel implements AutoCloseable {
 
     /** The whole batch in one pass on the wide session ({@code wide}) or a narrow predictor, for tests. */
     float[][] predictUnsplit(List<String> texts, boolean wide) {
-        return whileOpen(() -> {
+        return use.call(() -> {
             TokenBatch batch = TokenBatch.encode(tokenizer, texts, counted);
             return wide ? runWide(batch) : run(batch);
         });
@@ -579,23 +572,6 @@ final class DjlModel implements AutoCloseable {
         }
     }
 
-    /** @throws RejectedExecutionException once closed: shutdown, not a failure of the texts */
-    private void ensureOpen() {
-        if (closed) {
-            throw new RejectedExecutionException("model " + model.id() + " is closed");
-        }
-    }
-
-    private <T> T whileOpen(Supplier<T> call) {
-        use.readLock().lock();
-        try {
-            ensureOpen();
-            return call.get();
-        } finally {
-            use.readLock().unlock();
-        }
-    }
-
     /**
      * The text's token count as the model sees it (special tokens included, capped at max_tokens).
      * The tokens are kept until {@link #predict} runs the same text, so that a text counted on a
@@ -606,7 +582,7 @@ final class DjlModel implements AutoCloseable {
     int countTokens(String text) {
         Objects.requireNonNull(text, "text");
         // The native tokenizer is safe to call concurrently; it needs no predictor.
-        TokenBatch.Row row = whileOpen(() -> TokenBatch.row(tokenizer, text));
+        TokenBatch.Row row = use.call(() -> TokenBatch.row(tokenizer, text));
         if (counted.size() >= COUNTED_LIMIT) {
             counted.clear(); // texts counted but never run (a task moved away): drop them rather than grow
         }
@@ -614,18 +590,10 @@ final class DjlModel implements AutoCloseable {
         return Math.min(row.ids().length, model.maxTokens());
     }
 
+    /** Waits for the predictions and token counts in progress; later calls are refused. */
     @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true; // callers from now on are refused; those inside finish first
-        use.writeLock().lock();
-        try {
-            release();
-        } finally {
-            use.writeLock().unlock();
-        }
+    public void close() {
+        use.close(this::release);
     }
 
     private void release() {

@@ -20,9 +20,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.Supplier;
 
 /**
  * An encoder-decoder (Marian/opus-mt, T5, BART style) model directory:
@@ -56,12 +53,7 @@ public final class Seq2SeqModel implements AutoCloseable {
     private final Seq2SeqTokens tokens;
     private final GenerationOptions defaults;
     private final int maxInputTokens;
-    /**
-     * Held to read (tokenize, generate), taken exclusively to close: closing frees native tokenizer
-     * and session memory, and a batch thread that outlived the shutdown wait must not use it after.
-     */
-    private final ReentrantReadWriteLock use = new ReentrantReadWriteLock();
-    private boolean closed;
+    private final NativeUse use;
 
     /** Generated text and ids of one input. */
     public record Generation(String text, long[] ids) {}
@@ -74,6 +66,7 @@ public final class Seq2SeqModel implements AutoCloseable {
         this.tokenizer = tokenizer;
         this.backend = backend;
         this.tokens = tokens;
+        this.use = new NativeUse("seq2seq model " + id);
         this.generator = new Seq2SeqGenerator(backend, tokens);
         this.defaults = defaults;
         this.maxInputTokens = maxInputTokens;
@@ -278,30 +271,17 @@ public final class Seq2SeqModel implements AutoCloseable {
 
     /** Token ids of {@code prompt + text} as the model reads them (special tokens added, truncated). */
     public long[] encode(String text) {
-        return whileOpen(() -> tokenizer.encode(text).getIds());
+        return use.call(() -> tokenizer.encode(text).getIds());
     }
 
     /** Text of generated ids, special tokens removed. */
     public String decode(long[] ids) {
-        return whileOpen(() -> tokenizer.decode(ids, true).strip());
+        return use.call(() -> tokenizer.decode(ids, true).strip());
     }
 
     /** Generates from already tokenized inputs. */
     public synchronized List<long[]> generateIds(List<long[]> inputs, GenerationOptions options) {
-        return whileOpen(() -> generator.generate(inputs, options));
-    }
-
-    /** @throws RejectedExecutionException once closed: shutdown, not a failure of the inputs */
-    private <T> T whileOpen(Supplier<T> call) {
-        use.readLock().lock();
-        try {
-            if (closed) {
-                throw new RejectedExecutionException(this + " is closed");
-            }
-            return call.get();
-        } finally {
-            use.readLock().unlock();
-        }
+        return use.call(() -> generator.generate(inputs, options));
     }
 
     /** {@code prompt} is put before every text; one result per text, in order. */
@@ -338,16 +318,10 @@ public final class Seq2SeqModel implements AutoCloseable {
 
     @Override
     public void close() {
-        use.writeLock().lock();
-        try {
-            if (!closed) {
-                closed = true;
-                backend.close();
-                tokenizer.close();
-            }
-        } finally {
-            use.writeLock().unlock();
-        }
+        use.close(() -> {
+            backend.close();
+            tokenizer.close();
+        });
     }
 
     @Override
