@@ -68,7 +68,8 @@ public final class TopicAdmin {
 
     /**
      * Creates the missing topics and returns once the cluster reports every requested topic with a leader
-     * for each partition. Existing topics are left alone: one with fewer partitions than asked for is only
+     * for each partition. Only topics missing when described are created: a cluster with ACLs may let the
+     * application DESCRIBE but not CREATE its pre-created topics. Existing topics are left alone: one with fewer partitions than asked for is only
      * logged, because adding partitions would move keys between partitions behind the application's back.
      *
      * @param clientProperties extra admin client settings (security etc.); {@code bootstrap.servers} is set from
@@ -99,7 +100,9 @@ public final class TopicAdmin {
         }
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
-            List<String> created = create(admin, wanted, deadline);
+            Map<String, TopicDescription> existing = describe(admin, wanted.keySet(), deadline);
+            List<TopicSpec> missing = wanted.values().stream().filter(spec -> !existing.containsKey(spec.name())).toList();
+            List<String> created = create(admin, missing, deadline);
             Map<String, TopicDescription> visible = awaitVisible(admin, wanted, deadline);
             awaitLeaderLogs(admin, created, visible, deadline);
         } catch (InterruptedException e) {
@@ -108,16 +111,21 @@ public final class TopicAdmin {
         }
     }
 
-    private static List<String> create(Admin admin, Map<String, TopicSpec> wanted, long deadline)
+    private static List<String> create(Admin admin, List<TopicSpec> missing, long deadline)
             throws InterruptedException {
-        List<NewTopic> newTopics = wanted.values().stream().map(TopicSpec::toNewTopic).toList();
+        if (missing.isEmpty()) {
+            return List.of();
+        }
+        List<NewTopic> newTopics = missing.stream().map(TopicSpec::toNewTopic).toList();
         CreateTopicsResult result = admin.createTopics(newTopics, new CreateTopicsOptions().timeoutMs(remainingMs(deadline)));
         List<String> created = new ArrayList<>();
-        for (String name : wanted.keySet()) {
+        for (TopicSpec spec : missing) {
+            String name = spec.name();
             try {
                 result.values().get(name).get(remainingMs(deadline), TimeUnit.MILLISECONDS);
                 created.add(name);
             } catch (ExecutionException e) {
+                // another instance starting at the same time may have created it since we described it
                 if (!(e.getCause() instanceof TopicExistsException)) {
                     throw failure("cannot create topic " + name, e.getCause());
                 }
@@ -217,7 +225,7 @@ public final class TopicAdmin {
             try {
                 described.put(entry.getKey(), entry.getValue().get(remainingMs(deadline), TimeUnit.MILLISECONDS));
             } catch (ExecutionException e) {
-                // Not yet in the metadata of the broker that answered: try again on the next round.
+                // Missing, or (just created) not yet in the metadata of the broker that answered.
                 if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
                     throw failure("cannot describe topic " + entry.getKey(), e.getCause());
                 }

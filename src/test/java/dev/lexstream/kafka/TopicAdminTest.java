@@ -4,10 +4,15 @@ package dev.lexstream.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
 
 import dev.lexstream.kafka.TopicAdmin.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,6 +52,19 @@ class TopicAdminTest {
     }
 
     @Test
+    void existingTopicsAreNotAskedForAgain() throws Exception {
+        String bootstrap = TestKafka.bootstrap();
+        List<TopicSpec> specs = List.of(TopicSpec.of("pre-" + UUID.randomUUID(), 2));
+        TopicAdmin.ensureTopics(bootstrap, Map.of(), specs, TIMEOUT);
+        long before = createTopicsRequests();
+
+        TopicAdmin.ensureTopics(bootstrap, Map.of(), specs, TIMEOUT);
+
+        // on a cluster with ACLs a CreateTopics for a pre-created topic fails with TOPIC_AUTHORIZATION_FAILED
+        assertThat(createTopicsRequests()).isEqualTo(before);
+    }
+
+    @Test
     void aTopicTheClusterCannotHoldFailsWithItsName() {
         String bootstrap = TestKafka.bootstrap();
         String topic = "rf3-" + UUID.randomUUID();
@@ -59,6 +77,19 @@ class TopicAdminTest {
     void rejectsInvalidSpecs() {
         assertThatThrownBy(() -> TopicSpec.of(" ", 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TopicSpec.of("t", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** CreateTopics requests the embedded broker (same JVM) has received, from its request metrics. */
+    private static long createTopicsRequests() throws Exception {
+        MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+        Set<ObjectName> names = server.queryNames(
+                new ObjectName("kafka.network:type=RequestMetrics,name=RequestsPerSec,request=CreateTopics,*"), null);
+        assertThat(names).as("CreateTopics request metrics").isNotEmpty();
+        long count = 0;
+        for (ObjectName name : names) {
+            count += (Long) server.getAttribute(name, "Count");
+        }
+        return count;
     }
 
     private static Map<String, TopicDescription> describe(String bootstrap, List<String> topics) throws Exception {
