@@ -150,7 +150,12 @@ public final class Lexstream implements AutoCloseable {
         bootstrap = broker.bootstrap();
         log.info("embedded Kafka broker ready at {}", bootstrap);
       }
-      TopicAdmin.ensureTopics(bootstrap, clientProperties(config), topics(config), Duration.ofSeconds(60));
+      try {
+        TopicAdmin.ensureTopics(bootstrap, clientProperties(config), topics(config), Duration.ofSeconds(60));
+      } catch (TopicAdmin.NoBrokerException e) {
+        // name the setting to check
+        throw new org.apache.kafka.common.errors.TimeoutException(e.getMessage() + " (kafka.bootstrap)", e);
+      }
       BatchingControl batching = BatchingControl.concurrent();
       metrics.gauge(MetricNames.BATCH_BUFFERED, "records in this instance's micro-batch buffers and in flushed batches not yet forwarded",
           batching::buffered);

@@ -63,6 +63,19 @@ public final class TopicAdmin {
         }
     }
 
+    /** Nothing answered at the bootstrap address: the broker is down, unreachable, or the address is wrong. */
+    public static final class NoBrokerException extends TimeoutException {
+        private static final long serialVersionUID = 1L;
+
+        NoBrokerException(String bootstrap, Duration timeout, Throwable cause) {
+            super("no broker at " + bootstrap + " answered within " + format(timeout), cause);
+        }
+
+        private static String format(Duration d) {
+            return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+    }
+
     private TopicAdmin() {
     }
 
@@ -74,8 +87,9 @@ public final class TopicAdmin {
      *
      * @param clientProperties extra admin client settings (security etc.); {@code bootstrap.servers} is set from
      *                         {@code bootstrap}
-     * @throws TimeoutException if this does not finish within {@code timeout}
-     * @throws KafkaException   if the cluster refuses a topic
+     * @throws NoBrokerException if no broker answers within {@code timeout}
+     * @throws TimeoutException  if this does not finish within {@code timeout}
+     * @throws KafkaException    if the cluster refuses a topic
      */
     public static void ensureTopics(String bootstrap, Map<String, Object> clientProperties, List<TopicSpec> topics,
                                     Duration timeout) {
@@ -100,7 +114,7 @@ public final class TopicAdmin {
         }
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(props)) {
-            Map<String, TopicDescription> existing = describe(admin, wanted.keySet(), deadline);
+            Map<String, TopicDescription> existing = firstDescribe(admin, bootstrap, wanted.keySet(), timeout, deadline);
             List<TopicSpec> missing = wanted.values().stream().filter(spec -> !existing.containsKey(spec.name())).toList();
             List<String> created = create(admin, missing, deadline);
             Map<String, TopicDescription> visible = awaitVisible(admin, wanted, deadline);
@@ -108,6 +122,20 @@ public final class TopicAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while creating topics " + wanted.keySet(), e);
+        }
+    }
+
+    /**
+     * The first request to the cluster: a timeout here means no broker answered at all, which says more
+     * than which topic the client was busy with.
+     */
+    private static Map<String, TopicDescription> firstDescribe(Admin admin, String bootstrap, Set<String> names,
+                                                               Duration timeout, long deadline)
+            throws InterruptedException {
+        try {
+            return describe(admin, names, deadline);
+        } catch (TimeoutException e) {
+            throw new NoBrokerException(bootstrap, timeout, e);
         }
     }
 

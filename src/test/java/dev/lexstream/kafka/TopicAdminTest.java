@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -74,9 +75,25 @@ class TopicAdminTest {
     }
 
     @Test
+    void noBrokerAtTheBootstrapFailsNamingIt() throws Exception {
+        String bootstrap = "localhost:" + closedPort();
+
+        assertThatThrownBy(() -> TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicSpec.of("t", 1)),
+                Duration.ofSeconds(3)))
+                .isInstanceOf(TopicAdmin.NoBrokerException.class)
+                .hasMessage("no broker at " + bootstrap + " answered within 3 s");
+    }
+
+    @Test
     void rejectsInvalidSpecs() {
         assertThatThrownBy(() -> TopicSpec.of(" ", 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TopicSpec.of("t", 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static int closedPort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     /** CreateTopics requests the embedded broker (same JVM) has received, from its request metrics. */
