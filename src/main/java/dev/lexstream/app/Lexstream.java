@@ -151,7 +151,8 @@ public final class Lexstream implements AutoCloseable {
         log.info("embedded Kafka broker ready at {}", bootstrap);
       }
       try {
-        TopicAdmin.ensureTopics(bootstrap, clientProperties(config), topics(config), Duration.ofSeconds(60));
+        TopicAdmin.ensurePipelineTopics(bootstrap, clientProperties(config), pipelineTopics(config),
+            config.kafka().partitions(), config.kafka().replicationFactor(), Duration.ofSeconds(60));
       } catch (TopicAdmin.NoBrokerException e) {
         // name the setting to check
         throw new org.apache.kafka.common.errors.TimeoutException(e.getMessage() + " (kafka.bootstrap)", e);
@@ -280,14 +281,10 @@ public final class Lexstream implements AutoCloseable {
     }
   }
 
-  private static List<TopicAdmin.TopicSpec> topics(LexstreamConfig config) {
-    List<TopicAdmin.TopicSpec> topics = new ArrayList<>();
-    for (PipelineSettings p : config.pipelines()) {
-      for (String topic : List.of(p.input(), p.output(), p.quarantine(), p.deadLetter())) {
-        topics.add(new TopicAdmin.TopicSpec(topic, config.kafka().partitions(), config.kafka().replicationFactor()));
-      }
-    }
-    return topics;
+  private static List<TopicAdmin.PipelineTopics> pipelineTopics(LexstreamConfig config) {
+    return config.pipelines().stream()
+        .map(p -> new TopicAdmin.PipelineTopics(p.name(), p.input(), List.of(p.output(), p.quarantine(), p.deadLetter())))
+        .toList();
   }
 
   private static Map<String, Object> clientProperties(LexstreamConfig config) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -76,6 +77,15 @@ public final class TopicAdmin {
         }
     }
 
+    /** A pipeline's input and the topics it writes to (enriched output, quarantine, dead letters). */
+    public record PipelineTopics(String pipeline, String input, List<String> outputs) {
+        public PipelineTopics {
+            Objects.requireNonNull(pipeline, "pipeline");
+            Objects.requireNonNull(input, "input");
+            outputs = List.copyOf(outputs);
+        }
+    }
+
     private TopicAdmin() {
     }
 
@@ -108,21 +118,88 @@ public final class TopicAdmin {
             }
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = admin(bootstrap, clientProperties)) {
+            Map<String, TopicDescription> existing = firstDescribe(admin, bootstrap, wanted.keySet(), timeout, deadline);
+            ensure(admin, wanted, existing, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while creating topics " + wanted.keySet(), e);
+        }
+    }
+
+    /**
+     * Creates the missing topics of the pipelines, each output with its input's partition count: output
+     * records go to the partition number of their input record (topology.SourcePartitioner), so an output
+     * with fewer partitions than its input would mix input partitions. A missing input is created with
+     * {@code partitions}.
+     *
+     * @throws IllegalStateException if an existing output has fewer partitions than its input; the message
+     *                               names the pipeline, the topics, both counts and the command that fixes it
+     * @see #ensureTopics
+     */
+    public static void ensurePipelineTopics(String bootstrap, Map<String, Object> clientProperties,
+                                            List<PipelineTopics> pipelines, int partitions, short replicationFactor,
+                                            Duration timeout) {
+        Objects.requireNonNull(bootstrap, "bootstrap");
+        Objects.requireNonNull(timeout, "timeout");
+        Set<String> names = new LinkedHashSet<>();
+        pipelines.forEach(p -> {
+            names.add(p.input());
+            names.addAll(p.outputs());
+        });
+        if (names.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = admin(bootstrap, clientProperties)) {
+            Map<String, TopicDescription> existing = firstDescribe(admin, bootstrap, names, timeout, deadline);
+            // partitions each topic needs; an output shared by several pipelines needs the most of their inputs
+            Map<String, Integer> needed = new LinkedHashMap<>();
+            List<String> tooFew = new ArrayList<>();
+            for (PipelineTopics p : pipelines) {
+                int inputPartitions = partitionCount(existing, p.input()).orElse(partitions);
+                needed.merge(p.input(), inputPartitions, Math::max);
+                for (String output : p.outputs()) {
+                    needed.merge(output, inputPartitions, Math::max);
+                    partitionCount(existing, output).filter(n -> n < inputPartitions).ifPresent(n -> tooFew.add(
+                            "pipeline " + p.pipeline() + ": output topic " + output + " has " + n
+                                    + " partitions, fewer than the " + inputPartitions + " of its input " + p.input()
+                                    + ", so records of different input partitions would share an output partition; add"
+                                    + " partitions with kafka-topics --bootstrap-server " + bootstrap + " --alter --topic "
+                                    + output + " --partitions " + inputPartitions));
+                }
+            }
+            if (!tooFew.isEmpty()) {
+                throw new IllegalStateException(String.join("; ", tooFew));
+            }
+            Map<String, TopicSpec> wanted = new LinkedHashMap<>();
+            needed.forEach((name, n) -> wanted.put(name, new TopicSpec(name, n, replicationFactor)));
+            ensure(admin, wanted, existing, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while creating topics " + names, e);
+        }
+    }
+
+    private static Admin admin(String bootstrap, Map<String, Object> clientProperties) {
         Map<String, Object> props = new HashMap<>();
         if (clientProperties != null) {
             props.putAll(clientProperties);
         }
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(props)) {
-            Map<String, TopicDescription> existing = firstDescribe(admin, bootstrap, wanted.keySet(), timeout, deadline);
-            List<TopicSpec> missing = wanted.values().stream().filter(spec -> !existing.containsKey(spec.name())).toList();
-            List<String> created = create(admin, missing, deadline);
-            Map<String, TopicDescription> visible = awaitVisible(admin, wanted, deadline);
-            awaitLeaderLogs(admin, created, visible, deadline);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KafkaException("interrupted while creating topics " + wanted.keySet(), e);
-        }
+        return Admin.create(props);
+    }
+
+    private static void ensure(Admin admin, Map<String, TopicSpec> wanted, Map<String, TopicDescription> existing,
+                               long deadline) throws InterruptedException {
+        List<TopicSpec> missing = wanted.values().stream().filter(spec -> !existing.containsKey(spec.name())).toList();
+        List<String> created = create(admin, missing, deadline);
+        Map<String, TopicDescription> visible = awaitVisible(admin, wanted, deadline);
+        awaitLeaderLogs(admin, created, visible, deadline);
+    }
+
+    private static Optional<Integer> partitionCount(Map<String, TopicDescription> described, String topic) {
+        return Optional.ofNullable(described.get(topic)).map(d -> d.partitions().size());
     }
 
     /**
@@ -173,7 +250,7 @@ public final class TopicAdmin {
      */
     private static Map<String, TopicDescription> awaitVisible(Admin admin, Map<String, TopicSpec> wanted, long deadline)
             throws InterruptedException {
-        Set<String> pending = new java.util.LinkedHashSet<>(wanted.keySet());
+        Set<String> pending = new LinkedHashSet<>(wanted.keySet());
         Map<String, TopicDescription> visible = new HashMap<>();
         while (true) {
             Map<String, TopicDescription> described = describe(admin, pending, deadline);

@@ -15,6 +15,7 @@ import java.util.UUID;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 
+import dev.lexstream.kafka.TopicAdmin.PipelineTopics;
 import dev.lexstream.kafka.TopicAdmin.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -63,6 +64,40 @@ class TopicAdminTest {
 
         // on a cluster with ACLs a CreateTopics for a pre-created topic fails with TOPIC_AUTHORIZATION_FAILED
         assertThat(createTopicsRequests()).isEqualTo(before);
+    }
+
+    @Test
+    void outputsGetTheirExistingInputsPartitionCountAndAMissingInputTheConfiguredOne() throws Exception {
+        String bootstrap = TestKafka.bootstrap();
+        String id = UUID.randomUUID().toString();
+        TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicSpec.of("in8-" + id, 8)), TIMEOUT);
+        List<PipelineTopics> pipelines = List.of(
+                new PipelineTopics("wide", "in8-" + id, List.of("out8-" + id, "dlq8-" + id)),
+                new PipelineTopics("fresh", "new-" + id, List.of("out-new-" + id)));
+
+        TopicAdmin.ensurePipelineTopics(bootstrap, Map.of(), pipelines, 4, (short) -1, TIMEOUT);
+
+        Map<String, TopicDescription> described = describe(bootstrap,
+                List.of("out8-" + id, "dlq8-" + id, "new-" + id, "out-new-" + id));
+        assertThat(described.get("out8-" + id).partitions()).hasSize(8);
+        assertThat(described.get("dlq8-" + id).partitions()).hasSize(8);
+        assertThat(described.get("new-" + id).partitions()).hasSize(4);
+        assertThat(described.get("out-new-" + id).partitions()).hasSize(4);
+    }
+
+    @Test
+    void anExistingOutputWithFewerPartitionsThanItsInputRefusesToStartSayingHowToFixIt() {
+        String bootstrap = TestKafka.bootstrap();
+        String input = "in8-" + UUID.randomUUID();
+        String output = "out2-" + UUID.randomUUID();
+        TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicSpec.of(input, 8), TopicSpec.of(output, 2)), TIMEOUT);
+
+        assertThatThrownBy(() -> TopicAdmin.ensurePipelineTopics(bootstrap, Map.of(),
+                List.of(new PipelineTopics("p", input, List.of(output))), 4, (short) -1, TIMEOUT))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pipeline p: output topic " + output + " has 2 partitions, fewer than the 8 of its input "
+                        + input)
+                .hasMessageContaining("--alter --topic " + output + " --partitions 8");
     }
 
     @Test
