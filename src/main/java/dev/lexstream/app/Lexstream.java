@@ -283,7 +283,8 @@ public final class Lexstream implements AutoCloseable {
 
   private static List<TopicAdmin.PipelineTopics> pipelineTopics(LexstreamConfig config) {
     return config.pipelines().stream()
-        .map(p -> new TopicAdmin.PipelineTopics(p.name(), p.input(), List.of(p.output(), p.quarantine(), p.deadLetter())))
+        .map(p -> new TopicAdmin.PipelineTopics(p.name(), p.input(), List.of(p.output(), p.quarantine(), p.deadLetter()),
+            config.kafka().applicationId() + "-" + PipelineTopology.bufferStore(p.name()) + "-changelog"))
         .toList();
   }
 

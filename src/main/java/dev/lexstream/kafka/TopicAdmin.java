@@ -16,9 +16,11 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaException;
@@ -77,11 +79,15 @@ public final class TopicAdmin {
         }
     }
 
-    /** A pipeline's input and the topics it writes to (enriched output, quarantine, dead letters). */
-    public record PipelineTopics(String pipeline, String input, List<String> outputs) {
+    /**
+     * A pipeline's input, the topics it writes to (enriched output, quarantine, dead letters), and the
+     * changelog Kafka Streams keeps for its state store (which Kafka Streams creates itself on first start).
+     */
+    public record PipelineTopics(String pipeline, String input, List<String> outputs, String changelog) {
         public PipelineTopics {
             Objects.requireNonNull(pipeline, "pipeline");
             Objects.requireNonNull(input, "input");
+            Objects.requireNonNull(changelog, "changelog");
             outputs = List.copyOf(outputs);
         }
     }
@@ -132,6 +138,12 @@ public final class TopicAdmin {
      * records go to the partition number of their input record (topology.SourcePartitioner), so an output
      * with fewer partitions than its input would mix input partitions. A missing input is created with
      * {@code partitions}.
+     * <p>
+     * An existing changelog with fewer partitions than its input (the input gained partitions since Kafka
+     * Streams created it) is grown to the input's count. Kafka Streams would otherwise fail every start with
+     * "Existing internal topic ... has invalid partitions". Growing is safe: task p restores from changelog
+     * partition p, so the existing partitions keep serving their tasks with their data, and the tasks of the
+     * new input partitions start with the empty new partitions, as they would on a fresh changelog.
      *
      * @throws IllegalStateException if an existing output has fewer partitions than its input; the message
      *                               names the pipeline, the topics, both counts and the command that fixes it
@@ -146,6 +158,7 @@ public final class TopicAdmin {
         pipelines.forEach(p -> {
             names.add(p.input());
             names.addAll(p.outputs());
+            names.add(p.changelog());
         });
         if (names.isEmpty()) {
             return;
@@ -156,6 +169,7 @@ public final class TopicAdmin {
             // partitions each topic needs; an output shared by several pipelines needs the most of their inputs
             Map<String, Integer> needed = new LinkedHashMap<>();
             List<String> tooFew = new ArrayList<>();
+            Map<String, NewPartitions> grow = new LinkedHashMap<>();
             for (PipelineTopics p : pipelines) {
                 int inputPartitions = partitionCount(existing, p.input()).orElse(partitions);
                 needed.merge(p.input(), inputPartitions, Math::max);
@@ -168,10 +182,13 @@ public final class TopicAdmin {
                                     + " partitions with kafka-topics --bootstrap-server " + bootstrap + " --alter --topic "
                                     + output + " --partitions " + inputPartitions));
                 }
+                partitionCount(existing, p.changelog()).filter(n -> n < inputPartitions)
+                        .ifPresent(n -> grow.put(p.changelog(), NewPartitions.increaseTo(inputPartitions)));
             }
             if (!tooFew.isEmpty()) {
                 throw new IllegalStateException(String.join("; ", tooFew));
             }
+            grow(admin, grow, existing, deadline);
             Map<String, TopicSpec> wanted = new LinkedHashMap<>();
             needed.forEach((name, n) -> wanted.put(name, new TopicSpec(name, n, replicationFactor)));
             ensure(admin, wanted, existing, deadline);
@@ -179,6 +196,23 @@ public final class TopicAdmin {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while creating topics " + names, e);
         }
+    }
+
+    private static void grow(Admin admin, Map<String, NewPartitions> grow, Map<String, TopicDescription> existing,
+                             long deadline) throws InterruptedException {
+        if (grow.isEmpty()) {
+            return;
+        }
+        try {
+            admin.createPartitions(grow, new CreatePartitionsOptions().timeoutMs(remainingMs(deadline))).all()
+                    .get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw failure("cannot add partitions to " + grow.keySet(), e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimeoutException("timed out adding partitions to " + grow.keySet());
+        }
+        grow.forEach((topic, to) -> LOG.info("Grew changelog {} from {} to {} partitions to match its input",
+                topic, existing.get(topic).partitions().size(), to.totalCount()));
     }
 
     private static Admin admin(String bootstrap, Map<String, Object> clientProperties) {

@@ -19,7 +19,13 @@ import dev.lexstream.kafka.TopicAdmin.PipelineTopics;
 import dev.lexstream.kafka.TopicAdmin.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 class TopicAdminTest {
@@ -72,8 +78,8 @@ class TopicAdminTest {
         String id = UUID.randomUUID().toString();
         TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicSpec.of("in8-" + id, 8)), TIMEOUT);
         List<PipelineTopics> pipelines = List.of(
-                new PipelineTopics("wide", "in8-" + id, List.of("out8-" + id, "dlq8-" + id)),
-                new PipelineTopics("fresh", "new-" + id, List.of("out-new-" + id)));
+                new PipelineTopics("wide", "in8-" + id, List.of("out8-" + id, "dlq8-" + id), "cl-" + id),
+                new PipelineTopics("fresh", "new-" + id, List.of("out-new-" + id), "cl-new-" + id));
 
         TopicAdmin.ensurePipelineTopics(bootstrap, Map.of(), pipelines, 4, (short) -1, TIMEOUT);
 
@@ -93,11 +99,34 @@ class TopicAdminTest {
         TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicSpec.of(input, 8), TopicSpec.of(output, 2)), TIMEOUT);
 
         assertThatThrownBy(() -> TopicAdmin.ensurePipelineTopics(bootstrap, Map.of(),
-                List.of(new PipelineTopics("p", input, List.of(output))), 4, (short) -1, TIMEOUT))
+                List.of(new PipelineTopics("p", input, List.of(output), "cl-" + input)), 4, (short) -1, TIMEOUT))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("pipeline p: output topic " + output + " has 2 partitions, fewer than the 8 of its input "
                         + input)
                 .hasMessageContaining("--alter --topic " + output + " --partitions 8");
+    }
+
+    @Test
+    void aChangelogWithFewerPartitionsThanItsGrownInputIsGrownKeepingItsData() throws Exception {
+        String bootstrap = TestKafka.bootstrap();
+        String id = UUID.randomUUID().toString();
+        String changelog = "app-p-batch-buffer-changelog-" + id;
+        TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicSpec.of("in-" + id, 4), TopicSpec.of(changelog, 2)),
+                TIMEOUT);
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(changelog, 1, new byte[] {1}, new byte[] {1})).get();
+        }
+
+        TopicAdmin.ensurePipelineTopics(bootstrap, Map.of(),
+                List.of(new PipelineTopics("p", "in-" + id, List.of("out-" + id), changelog)), 4, (short) -1, TIMEOUT);
+
+        assertThat(describe(bootstrap, List.of(changelog)).get(changelog).partitions()).hasSize(4);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            var partition1 = new TopicPartition(changelog, 1);
+            assertThat(admin.listOffsets(Map.of(partition1, OffsetSpec.latest())).partitionResult(partition1).get().offset())
+                    .isEqualTo(1);
+        }
     }
 
     @Test
