@@ -123,8 +123,15 @@ public final class TopicAdmin {
                         + previous + " and " + spec);
             }
         }
-        long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = admin(bootstrap, clientProperties)) {
+            ensureTopics(admin, bootstrap, wanted, timeout);
+        }
+    }
+
+    /** {@link #ensureTopics(String, Map, List, Duration)} on a given admin client (tests pass their own). */
+    static void ensureTopics(Admin admin, String bootstrap, Map<String, TopicSpec> wanted, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
             Map<String, TopicDescription> existing = firstDescribe(admin, bootstrap, wanted.keySet(), timeout, deadline);
             ensure(admin, wanted, existing, deadline);
         } catch (InterruptedException e) {
