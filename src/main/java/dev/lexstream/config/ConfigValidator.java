@@ -127,6 +127,7 @@ final class ConfigValidator {
                     // the topology sizes records by it, before Kafka reads it
                     requireBytes(path, value);
                 }
+                KafkaPropertiesValidator.check(path, key, value);
                 props.put(key, value);
             });
         }

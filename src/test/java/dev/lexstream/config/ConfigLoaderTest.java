@@ -203,7 +203,7 @@ class ConfigLoaderTest {
                     processing.guarantee: exactly_once_v2
                     num.stream.threads: 2
                     enable.idempotence: true
-                    linger.ms: 5.5
+                    sasl.login.refresh.window.factor: 0.8
                 pipelines: [{name: p, input: in}]
                 """);
         assertThat(c.kafka().partitions()).isEqualTo(8);
@@ -212,7 +212,7 @@ class ConfigLoaderTest {
                 Map.entry("processing.guarantee", "exactly_once_v2"),
                 Map.entry("num.stream.threads", "2"),
                 Map.entry("enable.idempotence", "true"),
-                Map.entry("linger.ms", "5.5"));
+                Map.entry("sasl.login.refresh.window.factor", "0.8"));
     }
 
     @Test
@@ -627,6 +627,32 @@ class ConfigLoaderTest {
                 "kafka.properties['producer.max.request.size']: '1MB' is not valid; allowed: a size in bytes from 1 to 2147483647");
         assertThat(error("kafka: { properties: { max.request.size: 0 } }\npipelines: [{name: p, input: in}]\n").path())
                 .isEqualTo("kafka.properties['max.request.size']");
+    }
+
+    @Test
+    void rejectsAKafkaPropertyValueKafkaWouldRejectNamingTheKey() {
+        ConfigException e = error("kafka: { properties: { num.stream.threads: two } }\npipelines: [{name: p, input: in}]\n");
+        assertThat(e.path()).isEqualTo("kafka.properties['num.stream.threads']");
+        assertThat(e.getMessage()).startsWith("kafka.properties['num.stream.threads']: 'two' is not valid")
+                .contains("allowed: a value of type int");
+    }
+
+    @Test
+    void rejectsTheExactlyOnceGuaranteeKafka4RemovedListingTheAllowedOnes() {
+        ConfigException e = error("kafka: { properties: { processing.guarantee: exactly_once } }\n"
+                + "pipelines: [{name: p, input: in}]\n");
+        assertThat(e.path()).isEqualTo("kafka.properties['processing.guarantee']");
+        assertThat(e.getMessage()).contains("'exactly_once' is not valid").contains("at_least_once", "exactly_once_v2");
+    }
+
+    @Test
+    void checksAClientPrefixedKafkaPropertyAgainstThatClient() {
+        ConfigException e = error("kafka: { properties: { producer.acks: some } }\npipelines: [{name: p, input: in}]\n");
+        assertThat(e.path()).isEqualTo("kafka.properties['producer.acks']");
+        assertThat(e.getMessage()).contains("'some' is not valid");
+        assertThat(error("kafka: { properties: { main.consumer.max.poll.records: 0 } }\n"
+                + "pipelines: [{name: p, input: in}]\n").path())
+                .isEqualTo("kafka.properties['main.consumer.max.poll.records']");
     }
 
     @Test
