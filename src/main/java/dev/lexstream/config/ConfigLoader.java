@@ -58,16 +58,30 @@ public final class ConfigLoader {
 
     /** Loads {@code file}; {@code env} supplies {@value #ENV_BOOTSTRAP}. */
     public static LexstreamConfig load(Path file, Map<String, String> env) {
-        String text;
+        return parse(read(file), file.toString(), env);
+    }
+
+    private static String read(Path file) {
         try {
-            text = Files.readString(file, StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file.toString(), "config file not found; give the path of a YAML config file");
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(file.toString(), "cannot read config file (" + e + "); "
                     + "give a readable UTF-8 YAML file", e);
         }
-        return parse(text, file.toString(), env);
+    }
+
+    /**
+     * Loads {@code file} with {@code bootstrap}, when non-blank, outranking {@value #ENV_BOOTSTRAP} and
+     * {@code kafka.bootstrap}; {@code bootstrapSource} (e.g. a command-line option) names it in the error
+     * when it is not a bootstrap server list.
+     */
+    public static LexstreamConfig load(Path file, Map<String, String> env, String bootstrap, String bootstrapSource) {
+        if (bootstrap == null || bootstrap.isBlank()) {
+            return load(file, env);
+        }
+        return parse(read(file), file.toString(), env, bootstrap, bootstrapSource);
     }
 
     /** Parses YAML text, with the process environment; {@code sourceName} names it in file-level errors. */
@@ -77,8 +91,13 @@ public final class ConfigLoader {
 
     /** Parses YAML text; {@code env} supplies {@value #ENV_BOOTSTRAP}. */
     public static LexstreamConfig parse(String yaml, String sourceName, Map<String, String> env) {
-        String source = sourceName == null || sourceName.isBlank() ? "config" : sourceName;
+        return parse(yaml, sourceName, env, Objects.requireNonNull(env, "env").get(ENV_BOOTSTRAP), ENV_BOOTSTRAP);
+    }
+
+    private static LexstreamConfig parse(String yaml, String sourceName, Map<String, String> env,
+                                         String bootstrap, String bootstrapSource) {
         Objects.requireNonNull(env, "env");
+        String source = sourceName == null || sourceName.isBlank() ? "config" : sourceName;
         JsonNode tree = readTree(yaml == null ? "" : yaml, source);
         RawConfig.Root raw;
         try {
@@ -88,7 +107,7 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source, "cannot read config (" + e.getMessage() + "); see DESIGN.md for the format", e);
         }
-        return new ConfigValidator(env.get(ENV_BOOTSTRAP), env).validate(raw, source);
+        return new ConfigValidator(bootstrap, bootstrapSource, env).validate(raw, source);
     }
 
     private static JsonNode readTree(String yaml, String source) {

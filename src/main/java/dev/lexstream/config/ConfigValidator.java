@@ -28,16 +28,20 @@ final class ConfigValidator {
     private static final String TOPIC_ALLOWED =
             "allowed: a Kafka topic name (letters, digits, '.', '_', '-'; at most 249 characters)";
 
-    private final String envBootstrap;
+    private final String bootstrapOverride;
+    private final String bootstrapSource;
     private final Map<String, String> env;
 
-    ConfigValidator(String envBootstrap) {
-        this(envBootstrap, Map.of());
-    }
-
-    /** @param env the environment: serialization overrides (see {@link SerializationSettings}) */
-    ConfigValidator(String envBootstrap, Map<String, String> env) {
-        this.envBootstrap = envBootstrap == null || envBootstrap.isBlank() ? null : envBootstrap.strip();
+    /**
+     * @param bootstrapOverride overrides {@code kafka.bootstrap} when non-blank
+     * @param bootstrapSource   where the override came from, as errors about it name it
+     *                          (an environment variable or a command-line option)
+     * @param env               the environment: serialization overrides (see {@link SerializationSettings})
+     */
+    ConfigValidator(String bootstrapOverride, String bootstrapSource, Map<String, String> env) {
+        this.bootstrapOverride = bootstrapOverride == null || bootstrapOverride.isBlank() ? null
+                : bootstrapOverride.strip();
+        this.bootstrapSource = bootstrapSource;
         this.env = env;
     }
 
@@ -84,9 +88,9 @@ final class ConfigValidator {
         }
         String bootstrap;
         String bootstrapNote = "";
-        if (envBootstrap != null) {
-            bootstrap = envBootstrap;
-            bootstrapNote = " (from " + ConfigLoader.ENV_BOOTSTRAP + ")";
+        if (bootstrapOverride != null) {
+            bootstrap = bootstrapOverride;
+            bootstrapNote = " (from " + bootstrapSource + ")";
         } else {
             bootstrap = k.bootstrap() == null ? KafkaSettings.DEFAULT_BOOTSTRAP : k.bootstrap().strip();
         }

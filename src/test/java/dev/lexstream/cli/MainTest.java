@@ -116,12 +116,14 @@ class MainTest {
         .contains("maxRecords").doesNotContain("\n");
   }
 
-  @Test
-  void badBootstrapOptionIsAConfigError(@TempDir Path dir) throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"run", "replay"})
+  void badBootstrapOptionIsAConfigErrorNamingTheOption(String command, @TempDir Path dir) throws Exception {
     Path file = dir.resolve("ok.yaml");
     Files.writeString(file, "pipelines:\n  - {name: p, input: in}\n");
-    assertThat(run("run", "--config", file.toString(), "--bootstrap", "not a host")).isEqualTo(2);
-    assertThat(err.toString()).contains("kafka.bootstrap");
+    assertThat(run(command, "--config", file.toString(), "--bootstrap", "not a host")).isEqualTo(2);
+    assertThat(err.toString()).contains("kafka.bootstrap: 'not a host' (from --bootstrap) is not a bootstrap server list")
+        .doesNotContain("LEXSTREAM_KAFKA_BOOTSTRAP");
   }
 
   @Test

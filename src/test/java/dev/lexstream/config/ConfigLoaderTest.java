@@ -252,6 +252,19 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void bootstrapOptionOutranksTheEnvironmentAndErrorsNameTheOption(@TempDir Path dir) throws Exception {
+        Path f = dir.resolve("c.yaml");
+        Files.writeString(f, "kafka: {bootstrap: 'file:1'}\npipelines: [{name: p, input: in}]\n");
+        Map<String, String> env = Map.of(ConfigLoader.ENV_BOOTSTRAP, "env:1");
+        assertThat(ConfigLoader.load(f, env, "option:1", "--bootstrap").kafka().bootstrap()).isEqualTo("option:1");
+        assertThat(ConfigLoader.load(f, env, null, "--bootstrap").kafka().bootstrap()).isEqualTo("env:1");
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> ConfigLoader.load(f, env, "foo", "--bootstrap"));
+        assertThat(e.getMessage()).startsWith("kafka.bootstrap: 'foo' (from --bootstrap) is not a bootstrap server list")
+                .doesNotContain(ConfigLoader.ENV_BOOTSTRAP);
+    }
+
+    @Test
     void rejectsBadBootstrapFromEnvNamingTheVariable() {
         ConfigException e = catchThrowableOfType(ConfigException.class, () -> ConfigLoader.parse(MINIMAL, "t.yaml",
                 Map.of(ConfigLoader.ENV_BOOTSTRAP, "no-port")));
