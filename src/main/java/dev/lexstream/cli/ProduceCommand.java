@@ -10,8 +10,10 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Properties;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,7 +28,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code produce}: writes one Kafka record per input line (plain text, or JSON lines with an optional key). */
 @Command(name = "produce", mixinStandardHelpOptions = true,
-    description = "Write one record per line of a file (or stdin) to a topic.")
+    description = "Write one record per line of a file (or stdin) to a topic. The whole input is read and "
+        + "checked first: a bad jsonl line writes nothing.")
 final class ProduceCommand implements Callable<Integer> {
   enum Format { text, jsonl }
 
@@ -51,38 +54,30 @@ final class ProduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    // every line is parsed before the first send: a bad jsonl line half-way must not leave the lines before
+    // it written, or a re-run after fixing it duplicates them (inputs are CLI-sized, so reading all is fine)
+    List<ProducerRecord<byte[], byte[]>> records = readRecords();
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
     props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(TOPIC_WAIT.toMillis()));
-    long count = 0;
     PrintWriter err = spec.commandLine().getErr();
     AtomicLong failed = new AtomicLong();
-    try (BufferedReader in = open();
-        KafkaProducer<byte[], byte[]> producer =
-            new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<byte[], byte[]> producer =
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
       requireTopic(producer);
-      String line;
-      long lineNo = 0;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank() && format == Format.jsonl) {
-          continue;
-        }
-        ProducerRecord<byte[], byte[]> record = format == Format.text
-            ? new ProducerRecord<>(topic, null, line.getBytes(StandardCharsets.UTF_8))
-            : jsonRecord(line, lineNo);
+      for (ProducerRecord<byte[], byte[]> record : records) {
         producer.send(record, (meta, e) -> {
           if (e != null && failed.getAndIncrement() == 0) {
             err.println("produce: send failed: " + e.getMessage());
           }
         });
-        count++;
       }
       producer.flush();
     }
+    int count = records.size();
     if (failed.get() > 0) {
       err.println("produce: " + failed.get() + " of " + count + " records were not written to " + topic);
       err.flush();
@@ -91,6 +86,25 @@ final class ProduceCommand implements Callable<Integer> {
     err.println("produced " + count + " records to " + topic);
     err.flush();
     return 0;
+  }
+
+  /** The records of every input line, in order; a line that is not one is a usage error naming it. */
+  private List<ProducerRecord<byte[], byte[]>> readRecords() throws IOException {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+    try (BufferedReader in = open()) {
+      String line;
+      long lineNo = 0;
+      while ((line = in.readLine()) != null) {
+        lineNo++;
+        if (line.isBlank() && format == Format.jsonl) {
+          continue;
+        }
+        records.add(format == Format.text
+            ? new ProducerRecord<>(topic, null, line.getBytes(StandardCharsets.UTF_8))
+            : jsonRecord(line, lineNo));
+      }
+    }
+    return records;
   }
 
   /** Brokers may not create topics on first use (the embedded one does not): say so instead of waiting. */
@@ -105,14 +119,17 @@ final class ProduceCommand implements Callable<Integer> {
   }
 
   private ProducerRecord<byte[], byte[]> jsonRecord(String line, long lineNo) {
+    // the input is --file, or stdin without it: name the one the user gave
+    String where = (file == null ? "stdin" : "--file") + " line " + lineNo;
     JsonNode node;
     try {
       node = AvroJson.MAPPER.readTree(line);
     } catch (IOException e) {
-      throw new ParameterException(spec.commandLine(), "--file line " + lineNo + ": not valid JSON (--format jsonl)");
+      throw new ParameterException(spec.commandLine(), where + ": not valid JSON (--format jsonl); nothing was produced");
     }
     if (!(node instanceof ObjectNode object)) {
-      throw new ParameterException(spec.commandLine(), "--file line " + lineNo + ": expected a JSON object (--format jsonl)");
+      throw new ParameterException(spec.commandLine(), where
+          + ": expected a JSON object (--format jsonl); nothing was produced");
     }
     JsonNode key = object.remove("key");
     byte[] keyBytes = key == null || key.isNull() ? null : key.asText().getBytes(StandardCharsets.UTF_8);

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.lexstream.kafka.TestKafka;
 import dev.lexstream.kafka.TopicAdmin;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +45,34 @@ class ProduceConsumeCommandTest {
         "--idle-timeout", "10")).isZero();
     assertThat(out.toString().strip().split("\n"))
         .containsExactly("{\"id\":\"a\",\"text\":\"first\"}", "{\"id\":\"b\",\"text\":\"second\"}");
+  }
+
+  @Test
+  void aBadJsonLineHalfWayWritesNothingSoARerunDoesNotDuplicate(@TempDir Path dir) throws Exception {
+    String bootstrap = TestKafka.bootstrap();
+    TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicAdmin.TopicSpec.of("cli.bad-line", 1)),
+        Duration.ofSeconds(30));
+    Path file = dir.resolve("in.jsonl");
+    Files.writeString(file, "{\"id\": \"a\"}\n{\"id\": \"b\"}\n{not json\n{\"id\": \"c\"}\n");
+    assertThat(run("produce", "--bootstrap", bootstrap, "--topic", "cli.bad-line", "--format", "jsonl",
+        "--file", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--file line 3: not valid JSON").contains("nothing was produced");
+    assertThat(run("consume", "--bootstrap", bootstrap, "--topic", "cli.bad-line", "--max", "1",
+        "--idle-timeout", "3")).isZero();
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void aBadJsonLineOnStdinIsNamedAsStdin() {
+    InputStream stdin = System.in;
+    System.setIn(new ByteArrayInputStream("[1, 2]\n".getBytes(StandardCharsets.UTF_8)));
+    try {
+      // parsed before any connection: no broker is needed to report it
+      assertThat(run("produce", "--bootstrap", "localhost:1", "--topic", "t", "--format", "jsonl")).isEqualTo(2);
+    } finally {
+      System.setIn(stdin);
+    }
+    assertThat(err.toString()).contains("stdin line 1: expected a JSON object").doesNotContain("--file line");
   }
 
   @Test
