@@ -13,8 +13,15 @@ import picocli.CommandLine.Option;
 /** {@code run}: the pipelines of a config until SIGTERM, then a clean close (commit, flush). */
 @Command(name = "run", mixinStandardHelpOptions = true,
     description = "Run the pipelines of a config until SIGTERM; scale out by starting more instances with the "
-        + "same kafka.applicationId.")
+        + "same kafka.applicationId. After SIGTERM and a clean close (commit, flush) the exit status is "
+        + RunCommand.EXIT_SIGTERM + " (128 + SIGTERM); 1 if Kafka Streams stops on its own.")
 final class RunCommand implements Callable<Integer> {
+  /**
+   * The status after a SIGTERM, clean close or not: the JVM exits with the signal's status once the shutdown
+   * hooks are done, whatever call() returns; forcing 0 would need Runtime.halt from the hook.
+   */
+  static final int EXIT_SIGTERM = 143;
+
   @Option(names = "--config", required = true, description = "Pipeline config (YAML).")
   Path config;
 
@@ -39,9 +46,10 @@ final class RunCommand implements Callable<Integer> {
     System.out.flush();
     app.awaitStopped(Duration.ofDays(36500));
     if (terminating.get()) {
-      // SIGTERM: the hook is closing the app; let it finish flushing before the JVM goes
+      // SIGTERM: the hook is closing the app; let it finish flushing before the JVM goes (with EXIT_SIGTERM:
+      // Main's System.exit cannot change the status of a shutdown already under way)
       closed.await();
-      return 0;
+      return EXIT_SIGTERM;
     }
     // Kafka Streams stopped on its own: an error, already logged
     Runtime.getRuntime().removeShutdownHook(hook);

@@ -34,6 +34,7 @@ class GracefulShutdownTest {
         outputs.poll();
         assertThat(outputs.outputs()).as("nothing leaves a buffer that neither fills nor times out").isZero();
         assertThat(app.terminate(Duration.ofSeconds(60))).as("exited after SIGTERM").isTrue();
+        assertThat(app.exitValue()).as("the documented status of run after SIGTERM (128 + 15)").isEqualTo(143);
         assertThat(app.logTail()).contains("drained micro-batches (0 records left buffered)");
         CrashRecoveryTest.awaitOutputs(outputs, n, Duration.ofSeconds(30), app);
         CrashRecoveryTest.assertExactlyOnce(outputs, "g", n);

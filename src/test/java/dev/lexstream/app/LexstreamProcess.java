@@ -41,6 +41,11 @@ final class LexstreamProcess implements AutoCloseable {
     return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** The exit status, once it exited. */
+  int exitValue() {
+    return process.exitValue();
+  }
+
   /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

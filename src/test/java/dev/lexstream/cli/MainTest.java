@@ -65,6 +65,12 @@ class MainTest {
   }
 
   @Test
+  void runHelpDocumentsTheExitStatusAfterSigterm() {
+    assertThat(run("run", "--help")).isZero();
+    assertThat(out.toString().replaceAll("\\s+", " ")).contains("exit status is 143 (128 + SIGTERM)");
+  }
+
+  @Test
   void topLevelHelpListsTheCommands() {
     assertThat(run("--help")).isZero();
     assertThat(out.toString()).contains("demo", "broker", "run", "produce", "consume");
