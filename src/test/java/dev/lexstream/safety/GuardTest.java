@@ -10,30 +10,24 @@ import dev.lexstream.avro.Translation;
 import dev.lexstream.config.ConfigLoader;
 import dev.lexstream.config.SafetyAction;
 import dev.lexstream.config.SafetySettings;
-import dev.lexstream.inference.DeviceSpec;
-import dev.lexstream.inference.DjlTextEmbedder;
 import dev.lexstream.inference.InferenceException;
-import dev.lexstream.inference.ModelSource;
+import dev.lexstream.inference.TestModels;
 import dev.lexstream.inference.TextEmbedder;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The policy: input guard, batch guard (input classifiers and output checks), strongest action, failing closed. */
 class GuardTest {
-  private static TextEmbedder minilm;
+  private static final TextEmbedder minilm = TestModels.minilm();
   private static SafetySettings settings;
   private static BatchGuard batch;
 
   @BeforeAll
   static void load() {
-    minilm = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(),
-        Path.of(System.getProperty("lexstream.work", "target/lexstream-work")));
     settings = settings("""
         model: minilm
         input:
@@ -45,10 +39,6 @@ class GuardTest {
     batch = BatchGuard.of(settings, minilm, "pipelines[0].safety");
   }
 
-  @AfterAll
-  static void close() {
-    minilm.close();
-  }
 
   private static SafetySettings settings(String safety) {
     return ConfigLoader.parse("""

@@ -8,9 +8,7 @@ import dev.lexstream.avro.TaskRun;
 import dev.lexstream.config.ConfigLoader;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.SerializationSettings.Format;
-import dev.lexstream.inference.DeviceSpec;
-import dev.lexstream.inference.DjlTextEmbedder;
-import dev.lexstream.inference.ModelSource;
+import dev.lexstream.inference.TestModels;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.batching.BatchingControl;
 import dev.lexstream.inference.InferenceExecutor;
@@ -34,8 +32,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Summarize and translate inside the topology: per-record tasks, targetLang, language routing, provenance. */
@@ -82,18 +78,7 @@ class GenerativeStepsTest {
     public void close() {}
   }
 
-  private static TextEmbedder minilm;
-
-  @BeforeAll
-  static void loadModel() {
-    minilm = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(),
-        Path.of(System.getProperty("lexstream.work", "target/lexstream-work")));
-  }
-
-  @AfterAll
-  static void closeModel() {
-    minilm.close();
-  }
+  private static final TextEmbedder minilm = TestModels.minilm();
 
   private static List<EnrichedText> run(GenerativeSteps steps, String... jsonLines) throws Exception {
     return run(steps, Metrics.NOOP, jsonLines);

@@ -8,10 +8,8 @@ import dev.lexstream.batching.BatchingControl;
 import dev.lexstream.config.ConfigLoader;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.SerializationSettings.Format;
-import dev.lexstream.inference.DeviceSpec;
-import dev.lexstream.inference.DjlTextEmbedder;
 import dev.lexstream.inference.InferenceExecutor;
-import dev.lexstream.inference.ModelSource;
+import dev.lexstream.inference.TestModels;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.summarize.ExtractiveSummarizer;
@@ -35,9 +33,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,7 +48,7 @@ class OversizeRecordRoutingTest {
   /** The largest maxTextBytes allowed. */
   private static final int MAX_TEXT_BYTES = 524_288;
 
-  private static TextEmbedder minilm;
+  private static final TextEmbedder minilm = TestModels.minilm();
 
   @TempDir Path stateDir;
   private InferenceExecutor executor;
@@ -60,17 +56,6 @@ class OversizeRecordRoutingTest {
   private TestInputTopic<byte[], byte[]> input;
   private TestOutputTopic<byte[], byte[]> enriched;
   private TestOutputTopic<byte[], byte[]> deadLetters;
-
-  @BeforeAll
-  static void loadModel() {
-    minilm = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(),
-        Path.of(System.getProperty("lexstream.work", "target/lexstream-work")));
-  }
-
-  @AfterAll
-  static void closeModel() {
-    minilm.close();
-  }
 
   @AfterEach
   void close() {

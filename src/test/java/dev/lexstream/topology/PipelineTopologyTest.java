@@ -8,9 +8,7 @@ import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.config.ConfigLoader;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.SerializationSettings.Format;
-import dev.lexstream.inference.DeviceSpec;
-import dev.lexstream.inference.DjlTextEmbedder;
-import dev.lexstream.inference.ModelSource;
+import dev.lexstream.inference.TestModels;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.batching.BatchingControl;
 import dev.lexstream.inference.InferenceExecutor;
@@ -32,9 +30,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +59,7 @@ class PipelineTopologyTest {
                 angry: an angry, furious, annoyed person
       """, "test.yaml", Map.of());
 
-  private static TextEmbedder minilm;
+  private static final TextEmbedder minilm = TestModels.minilm();
 
   @TempDir Path stateDir;
   private TopologyTestDriver driver;
@@ -71,17 +67,6 @@ class PipelineTopologyTest {
   private TestInputTopic<byte[], byte[]> input;
   private TestOutputTopic<byte[], byte[]> enriched;
   private TestOutputTopic<byte[], byte[]> deadLetters;
-
-  @BeforeAll
-  static void loadModel() {
-    minilm = DjlTextEmbedder.load(ModelSource.parse("builtin:all-minilm-l6-v2-q"), DeviceSpec.cpu(),
-        Path.of(System.getProperty("lexstream.work", "target/lexstream-work")));
-  }
-
-  @AfterAll
-  static void closeModel() {
-    minilm.close();
-  }
 
   @BeforeEach
   void start() {
