@@ -15,7 +15,6 @@ import dev.lexstream.ops.MicrometerMetrics;
 import dev.lexstream.topology.GenerativeSteps;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,12 +24,8 @@ import org.slf4j.LoggerFactory;
 /** Loads what the pipelines' summarize and translate tasks need: seq2seq models, Apertium, language detection. */
 final class GenerativeTasks {
   private static final Logger log = LoggerFactory.getLogger(GenerativeTasks.class);
-  /** What a seq2seq model generates from before readiness. */
-  private static final String WARM_UP_TEXT = "Lexstream warms its models up before it reports ready. ";
   /** Tokens generated per warm-up input: the first few steps are what initializes lazily. */
   private static final int WARM_UP_NEW_TOKENS = 4;
-  /** Most inputs in the warm-up batch (fewer when the model's maxBatch is smaller). */
-  private static final int WARM_UP_BATCH = 8;
 
   private GenerativeTasks() {}
 
@@ -55,25 +50,12 @@ final class GenerativeTasks {
     return used;
   }
 
-  /**
-   * Generates for one text and for a small batch, as Lexstream does for its other models, so that
-   * the instance is ready only once the seq2seq model is warm too. Decoding is cut short: lazy
-   * initialization happens on the first encoder and decoder steps.
-   */
+  /** Warms the model up with decoding cut short: lazy initialization happens on the first encoder and decoder steps. */
   private static void warmUp(String name, Seq2SeqModel model, int maxBatch, MicrometerMetrics metrics) {
-    long start = System.nanoTime();
     GenerationOptions d = model.defaults();
     GenerationOptions options = new GenerationOptions(Math.min(d.maxNewTokens(), WARM_UP_NEW_TOKENS), d.numBeams(),
         d.lengthPenalty(), d.noRepeatNgramSize(), d.earlyStopping());
-    model.generate(List.of(WARM_UP_TEXT), "", options);
-    List<String> texts = new ArrayList<>();
-    for (int i = 0; i < Math.min(maxBatch, WARM_UP_BATCH); i++) {
-      texts.add(WARM_UP_TEXT.repeat(1 + i % 3));
-    }
-    model.generate(texts, "", options);
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    metrics.timeGauge(MetricNames.MODEL_WARMUP, "time to warm the model up before readiness", took, "model", name);
-    log.info("seq2seq model {} warmed up in {} ms", name, took.toMillis());
+    WarmUp.run(name, maxBatch, metrics, texts -> model.generate(texts, "", options));
   }
 
   /**

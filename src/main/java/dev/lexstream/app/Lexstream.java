@@ -55,8 +55,6 @@ public final class Lexstream implements AutoCloseable {
   /** How long a graceful close waits for buffered micro-batches to flush before closing anyway. */
   private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(20);
 
-  /** What warm-up embeds: no user text ever goes through a model before readiness. */
-  private static final String WARM_UP_TEXT = "Lexstream warms its models up before it reports ready. ";
 
   private final EmbeddedKafka broker;
   private final String bootstrap;
@@ -199,23 +197,8 @@ public final class Lexstream implements AutoCloseable {
     }
   }
 
-  /**
-   * Runs the model once on a single text and once on a small batch before the instance may become
-   * ready, so the first real batch does not pay for lazy initialization (native code, memory
-   * arenas; on a GPU, kernels and cuDNN algorithm choice).
-   */
   private static void warmUp(String name, LoadedModel model, ModelSettings settings, MicrometerMetrics metrics) {
-    long start = System.nanoTime();
-    ModelOutput.run(model, List.of(WARM_UP_TEXT));
-    int batch = Math.min(settings.maxBatch(), 8);
-    List<String> texts = new ArrayList<>();
-    for (int i = 0; i < batch; i++) {
-      texts.add(WARM_UP_TEXT.repeat(1 + i % 3));
-    }
-    ModelOutput.run(model, texts);
-    Duration took = Duration.ofNanos(System.nanoTime() - start);
-    metrics.timeGauge(MetricNames.MODEL_WARMUP, "time to warm the model up before readiness", took, "model", name);
-    log.info("model {} warmed up in {} ms", name, took.toMillis());
+    WarmUp.run(name, settings.maxBatch(), metrics, texts -> ModelOutput.run(model, texts));
   }
 
   /**
