@@ -3,6 +3,7 @@ package dev.lexstream.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import ai.djl.Device;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.avro.TaskRun;
 import dev.lexstream.config.ConfigLoader;
@@ -12,6 +13,7 @@ import dev.lexstream.inference.TestModels;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.batching.BatchingControl;
 import dev.lexstream.inference.InferenceExecutor;
+import dev.lexstream.inference.Seq2SeqModel;
 import dev.lexstream.ops.MetricNames;
 import dev.lexstream.ops.Metrics;
 import dev.lexstream.ops.MicrometerMetrics;
@@ -158,6 +160,13 @@ class GenerativeStepsTest {
         .satisfies(t -> assertThat(t.getText()).isEqualTo("es:SHORT TEXT."));
   }
 
+  /** The repository's tiny seq2seq model (random weights), which the configs below name {@code tiny}. */
+  private static final Path TINY = Path.of("src/test/resources/seq2seq/tiny");
+
+  private static Seq2SeqModel loadTiny() {
+    return Seq2SeqModel.load(TINY, null, Device.cpu());
+  }
+
   @Test
   void generativeSummaryAndModelTranslationWithTheTinySeq2SeqModel() throws Exception {
     LexstreamConfig config = ConfigLoader.parse("""
@@ -170,10 +179,9 @@ class GenerativeStepsTest {
             translate: {backend: model, model: tiny, target: es, source: en, prompt: ">>{target}<< "}
         """, "test.yaml", Map.of());
     com.fasterxml.jackson.databind.JsonNode reference = new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(Path.of("src/test/resources/seq2seq/tiny/reference.json").toFile());
+        .readTree(TINY.resolve("reference.json").toFile());
     com.fasterxml.jackson.databind.JsonNode greedy = reference.get("cases").get(0);
-    try (dev.lexstream.inference.Seq2SeqModel tiny = dev.lexstream.inference.Seq2SeqModel.load(
-            Path.of("src/test/resources/seq2seq/tiny"), null, ai.djl.Device.cpu());
+    try (Seq2SeqModel tiny = loadTiny();
         GenerativeSteps steps = GenerativeSteps.create(config.pipelines().get(0), Map.of(), Map.of("tiny", tiny))) {
       List<EnrichedText> out = run(steps,
           json("s", "the team won the game and the market rose", ", \"tasks\": [\"summarize\"]"),
@@ -202,8 +210,7 @@ class GenerativeStepsTest {
             translate: {backend: model, model: tiny, target: es, source: en, prompt: ">>{target}<< ",
                         generation: {maxNewTokens: 3}}
         """, "test.yaml", Map.of());
-    try (dev.lexstream.inference.Seq2SeqModel tiny = dev.lexstream.inference.Seq2SeqModel.load(
-            Path.of("src/test/resources/seq2seq/tiny"), null, ai.djl.Device.cpu());
+    try (Seq2SeqModel tiny = loadTiny();
         GenerativeSteps steps = GenerativeSteps.create(config.pipelines().get(0), Map.of(), Map.of("tiny", tiny));
         MicrometerMetrics metrics = new MicrometerMetrics()) {
       List<EnrichedText> out = run(steps, metrics,
@@ -232,8 +239,7 @@ class GenerativeStepsTest {
             input: news.raw
             translate: {backend: model, model: tiny, target: es, source: en, prompt: "", generation: {maxNewTokens: 3}}
         """, "test.yaml", Map.of());
-    try (dev.lexstream.inference.Seq2SeqModel tiny = dev.lexstream.inference.Seq2SeqModel.load(
-            Path.of("src/test/resources/seq2seq/tiny"), null, ai.djl.Device.cpu());
+    try (Seq2SeqModel tiny = loadTiny();
         GenerativeSteps steps = GenerativeSteps.create(config.pipelines().get(0), Map.of(), Map.of("tiny", tiny));
         MicrometerMetrics metrics = new MicrometerMetrics()) {
       List<EnrichedText> out = run(steps, metrics,
