@@ -280,8 +280,20 @@ class PipelineTopologyTest {
     assertThat(buffered).as("still in the changelogged buffer, for the next start").isEqualTo(3);
   }
 
+  /** A stand-in that is the real model in everything but {@code embed}; the real model is shared, so closing it is a no-op. */
+  private interface Wrapping extends TextEmbedder {
+    TextEmbedder delegate();
+
+    @Override default String modelId() { return delegate().modelId(); }
+    @Override default String modelVersion() { return delegate().modelVersion(); }
+    @Override default int dimension() { return delegate().dimension(); }
+    @Override default int maxTokens() { return delegate().maxTokens(); }
+    @Override default int countTokens(String text) { return delegate().countTokens(text); }
+    @Override default void close() { }
+  }
+
   /** Delegates to the real model, once released while holding: a device call that outlasts a shutdown. */
-  private static final class HeldOnTheModel implements TextEmbedder {
+  private static final class HeldOnTheModel implements Wrapping {
     final CountDownLatch entered = new CountDownLatch(1);
     final CountDownLatch release = new CountDownLatch(1);
     volatile boolean holding;
@@ -289,6 +301,11 @@ class PipelineTopologyTest {
 
     HeldOnTheModel(TextEmbedder delegate) {
       this.delegate = delegate;
+    }
+
+    @Override
+    public TextEmbedder delegate() {
+      return delegate;
     }
 
     @Override
@@ -303,17 +320,10 @@ class PipelineTopologyTest {
       }
       return delegate.embed(texts);
     }
-
-    @Override public String modelId() { return delegate.modelId(); }
-    @Override public String modelVersion() { return delegate.modelVersion(); }
-    @Override public int dimension() { return delegate.dimension(); }
-    @Override public int maxTokens() { return delegate.maxTokens(); }
-    @Override public int countTokens(String text) { return delegate.countTokens(text); }
-    @Override public void close() { }
   }
 
   /** Delegates to the real model but throws on texts containing a marker: a model that breaks on one input. */
-  private record FailingOn(String marker, TextEmbedder delegate) implements TextEmbedder {
+  private record FailingOn(String marker, TextEmbedder delegate) implements Wrapping {
     @Override
     public float[][] embed(List<String> texts) {
       if (texts.stream().anyMatch(t -> t.contains(marker))) {
@@ -321,12 +331,5 @@ class PipelineTopologyTest {
       }
       return delegate.embed(texts);
     }
-
-    @Override public String modelId() { return delegate.modelId(); }
-    @Override public String modelVersion() { return delegate.modelVersion(); }
-    @Override public int dimension() { return delegate.dimension(); }
-    @Override public int maxTokens() { return delegate.maxTokens(); }
-    @Override public int countTokens(String text) { return delegate.countTokens(text); }
-    @Override public void close() { }
   }
 }
