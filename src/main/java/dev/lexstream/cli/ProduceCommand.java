@@ -2,6 +2,7 @@ package dev.lexstream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.lexstream.kafka.TopicAdmin;
 import dev.lexstream.serde.AvroJson;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -13,9 +14,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -33,7 +36,7 @@ import picocli.CommandLine.Spec;
 final class ProduceCommand implements Callable<Integer> {
   enum Format { text, jsonl }
 
-  /** How long to wait for the topic's metadata before calling it missing. */
+  /** How long to wait for the broker to describe the topic, and for the producer's metadata. */
   private static final Duration TOPIC_WAIT = Duration.ofSeconds(10);
 
   @Spec CommandSpec spec;
@@ -57,6 +60,7 @@ final class ProduceCommand implements Callable<Integer> {
     // every line is parsed before the first send: a bad jsonl line half-way must not leave the lines before
     // it written, or a re-run after fixing it duplicates them (inputs are CLI-sized, so reading all is fine)
     List<ProducerRecord<byte[], byte[]>> records = readRecords();
+    requireTopic();
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -67,7 +71,6 @@ final class ProduceCommand implements Callable<Integer> {
     AtomicLong failed = new AtomicLong();
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      requireTopic(producer);
       for (ProducerRecord<byte[], byte[]> record : records) {
         producer.send(record, (meta, e) -> {
           if (e != null && failed.getAndIncrement() == 0) {
@@ -107,14 +110,22 @@ final class ProduceCommand implements Callable<Integer> {
     return records;
   }
 
-  /** Brokers may not create topics on first use (the embedded one does not): say so instead of waiting. */
-  private void requireTopic(KafkaProducer<byte[], byte[]> producer) {
+  /**
+   * Checks that the topic exists before the producer looks it up: a producer's lookup asks the broker to
+   * create a topic it does not find, and a broker with auto.create.topics.enable (Kafka's default) would turn
+   * a mistyped --topic into a new topic holding the records.
+   */
+  private void requireTopic() {
     try {
-      producer.partitionsFor(topic);
-    } catch (org.apache.kafka.common.errors.TimeoutException e) {
+      TopicAdmin.requireTopic(bootstrap, Map.of(), topic, TOPIC_WAIT);
+    } catch (TopicAdmin.NoBrokerException e) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap: " + e.getMessage());
+    } catch (TopicAdmin.MissingTopicException e) {
+      String similar = e.similar().stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
       throw new ParameterException(spec.commandLine(), "--topic: '" + topic + "' does not exist on " + bootstrap
-          + " (or is not reachable within " + TOPIC_WAIT.toSeconds() + " s); create it, or start the pipeline "
-          + "that reads it (Lexstream creates its topics)");
+          + ". " + (similar.isEmpty() ? "" : "Did you mean " + similar + "? ")
+          + "Create it (kafka-topics --bootstrap-server " + bootstrap + " --create --topic " + topic
+          + "), or start the pipeline that reads it (Lexstream creates its topics)");
     }
   }
 

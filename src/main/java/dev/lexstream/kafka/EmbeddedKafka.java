@@ -59,6 +59,14 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port    client port on localhost; 0 picks a free one
      */
     public static EmbeddedKafka start(Path dataDir, int port) {
+        return start(dataDir, port, Map.of());
+    }
+
+    /**
+     * {@link #start(Path, int)} with broker settings of its own, e.g. a test's broker that creates topics on
+     * first use as Kafka's default broker (and many clusters) do.
+     */
+    static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
         }
@@ -74,7 +82,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         try {
             int[] ports = ports(port);
             String bootstrap = "localhost:" + ports[0];
-            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(dir, ports[0], ports[1]), false);
+            KafkaConfig config = KafkaConfig.fromProps(brokerProperties(dir, ports[0], ports[1], overrides), false);
             formatIfNeeded(config, dir.resolve("logs"));
             server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
@@ -110,7 +118,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
-    private static Properties brokerProperties(Path dir, int port, int controllerPort) {
+    private static Properties brokerProperties(Path dir, int port, int controllerPort, Map<String, String> overrides) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", String.valueOf(NODE_ID));
@@ -152,6 +160,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         // The cleaner preallocates this buffer on the heap we share with the application (default 128 MiB);
         // a dev broker's compacted changelogs are small.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
+        p.putAll(overrides);
         return p;
     }
 

@@ -1,4 +1,5 @@
-// Creates the topics a pipeline needs before Kafka Streams starts, since brokers here do not auto-create topics.
+// Creates the topics a pipeline needs before Kafka Streams starts, since brokers here do not auto-create topics;
+// and checks, for the command line, that a topic exists without creating it.
 package dev.lexstream.kafka;
 
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -76,6 +78,30 @@ public final class TopicAdmin {
 
         private static String format(Duration d) {
             return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
+        }
+    }
+
+    /** A topic a client needs does not exist; {@link #similar()} names existing topics with names close to it. */
+    public static final class MissingTopicException extends KafkaException {
+        private static final long serialVersionUID = 1L;
+
+        private final String topic;
+        private final List<String> similar;
+
+        MissingTopicException(String bootstrap, String topic, List<String> similar) {
+            super("topic " + topic + " does not exist on " + bootstrap
+                    + (similar.isEmpty() ? "" : "; close names: " + String.join(", ", similar)));
+            this.topic = topic;
+            this.similar = List.copyOf(similar);
+        }
+
+        public String topic() {
+            return topic;
+        }
+
+        /** Existing topics a few edits away from {@link #topic()}, closest first; at most three. */
+        public List<String> similar() {
+            return similar;
         }
     }
 
@@ -202,6 +228,36 @@ public final class TopicAdmin {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new KafkaException("interrupted while creating topics " + names, e);
+        }
+    }
+
+    /**
+     * Fails unless {@code topic} exists, and never creates it. A producer cannot be asked that: its metadata
+     * requests let the broker create a topic they do not find, and a broker with {@code auto.create.topics.enable}
+     * (Kafka's default) does, so a mistyped name would become a new topic. Describing a topic creates nothing.
+     *
+     * @throws MissingTopicException naming the existing topics whose names are close to it
+     * @throws NoBrokerException     if no broker answers within {@code timeout}
+     * @throws TimeoutException      if this does not finish within {@code timeout}
+     */
+    public static void requireTopic(String bootstrap, Map<String, Object> clientProperties, String topic,
+                                    Duration timeout) {
+        Objects.requireNonNull(topic, "topic");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (Admin admin = admin(bootstrap, clientProperties)) {
+            if (firstDescribe(admin, bootstrap, Set.of(topic), timeout, deadline).containsKey(topic)) {
+                return;
+            }
+            Set<String> names = admin.listTopics(new ListTopicsOptions().timeoutMs(remainingMs(deadline))).names()
+                    .get(remainingMs(deadline), TimeUnit.MILLISECONDS);
+            throw new MissingTopicException(bootstrap, topic, CloseNames.closest(topic, names, 3));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KafkaException("interrupted while describing topic " + topic, e);
+        } catch (ExecutionException e) {
+            throw failure("cannot list topics", e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new TimeoutException("timed out listing topics");
         }
     }
 

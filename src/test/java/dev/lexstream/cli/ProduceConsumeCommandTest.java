@@ -14,6 +14,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,6 +82,24 @@ class ProduceConsumeCommandTest {
     assertThat(run("produce", "--bootstrap", TestKafka.bootstrap(), "--topic", "cli.no-such-topic",
         "--file", "pom.xml")).isEqualTo(2);
     assertThat(err.toString()).contains("--topic: 'cli.no-such-topic' does not exist").doesNotContain("produced");
+  }
+
+  @Test
+  void aMistypedTopicOnABrokerThatAutoCreatesTopicsIsRefusedNotCreated() throws Exception {
+    String bootstrap = TestKafka.autoCreatingBootstrap();
+    TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicAdmin.TopicSpec.of("cli.orders", 1)),
+        Duration.ofSeconds(30));
+
+    assertThat(run("produce", "--bootstrap", bootstrap, "--topic", "cli.ordres", "--file", "pom.xml")).isEqualTo(2);
+
+    assertThat(err.toString())
+        .contains("--topic: 'cli.ordres' does not exist on " + bootstrap)
+        .contains("Did you mean 'cli.orders'?")
+        .contains("kafka-topics --bootstrap-server " + bootstrap + " --create --topic cli.ordres")
+        .doesNotContain("produced");
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      assertThat(admin.listTopics().names().get()).contains("cli.orders").doesNotContain("cli.ordres");
+    }
   }
 
   @Test
