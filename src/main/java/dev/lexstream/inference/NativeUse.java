@@ -5,23 +5,24 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
 /**
- * Guards a model's native memory (tokenizer, sessions) against use after close: calls run under
- * a shared lock, and closing takes it exclusively, so it waits for the calls in progress before it
- * frees anything. A thread that outlived the shutdown wait would otherwise run on freed memory and
- * crash the JVM. Calls after close are refused with {@link RejectedExecutionException}: shutdown,
- * which says nothing about the inputs (callers do not dead-letter for it).
+ * Guards what a model holds outside the Java heap (native memory: tokenizer, sessions; external
+ * processes: Apertium) against use after close: calls run under a shared lock, and closing takes it
+ * exclusively, so it waits for the calls in progress before it frees anything. A thread that outlived
+ * the shutdown wait would otherwise run on freed memory and crash the JVM, or start a process nobody
+ * stops. Calls after close are refused with {@link RejectedExecutionException}: shutdown, which says
+ * nothing about the inputs (callers do not dead-letter for it, see batching.Shutdown).
  */
-final class NativeUse {
+public final class NativeUse {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final String what;
     private volatile boolean closed;
 
     /** @param what names the resource in the refusal, e.g. "model minilm" */
-    NativeUse(String what) {
+    public NativeUse(String what) {
         this.what = what;
     }
 
-    <T> T call(Supplier<T> call) {
+    public <T> T call(Supplier<T> call) {
         lock.readLock().lock();
         try {
             if (closed) {
@@ -34,7 +35,7 @@ final class NativeUse {
     }
 
     /** Refuses new calls at once, waits for those in progress, then runs {@code release}, once. */
-    void close(Runnable release) {
+    public void close(Runnable release) {
         synchronized (this) {
             if (closed) {
                 return;

@@ -1,5 +1,6 @@
 package dev.lexstream.translate;
 
+import dev.lexstream.inference.NativeUse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Failures: a process that dies or does not answer within the time limit is killed, restarted
  * on the next request, and the request is retried once. A missing installation is reported with
- * the Debian package to install.
+ * the Debian package to install. After {@link #close()} requests are refused (shutdown, see
+ * {@link NativeUse}), and no process is started again.
  */
 public final class ApertiumTranslator implements TranslationBackend {
 
@@ -52,6 +55,8 @@ public final class ApertiumTranslator implements TranslationBackend {
     private final Duration timeout;
     private final Map<String, Pipeline> pipelines = new ConcurrentHashMap<>();
     private final Map<String, String> versions = new ConcurrentHashMap<>();
+    // a call after close would start a pair's process again, and nothing would stop it
+    private final NativeUse use = new NativeUse("apertium");
 
     public ApertiumTranslator() {
         this(List.of(Path.of("/usr/share/apertium/modes"), Path.of("/usr/local/share/apertium/modes")),
@@ -148,21 +153,29 @@ public final class ApertiumTranslator implements TranslationBackend {
         }
     }
 
+    /**
+     * @throws RejectedExecutionException after {@link #close()}: shutdown, not a failure of the texts
+     */
     @Override
     public List<String> translate(List<String> texts, String source, String target) {
-        if (texts.isEmpty()) {
-            return List.of();
-        }
-        check(source, target);
-        String key = pair(source, target);
-        Pipeline p = pipelines.computeIfAbsent(key, k -> new Pipeline(k, modeFile(source, target)));
-        return p.translate(texts);
+        return use.call(() -> {
+            if (texts.isEmpty()) {
+                return List.of();
+            }
+            check(source, target);
+            String key = pair(source, target);
+            Pipeline p = pipelines.computeIfAbsent(key, k -> new Pipeline(k, modeFile(source, target)));
+            return p.translate(texts);
+        });
     }
 
+    /** Waits for the translations in progress, then stops the processes; later calls are refused. */
     @Override
     public void close() {
-        pipelines.values().forEach(Pipeline::stop);
-        pipelines.clear();
+        use.close(() -> {
+            pipelines.values().forEach(Pipeline::stop);
+            pipelines.clear();
+        });
     }
 
     // ---- the stream format ----

@@ -1,8 +1,10 @@
 package dev.lexstream.translate;
 
+import dev.lexstream.batching.Shutdown;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -79,6 +81,32 @@ class ApertiumTranslatorTest {
         apertium.killForTest("en", "es");
         assertThat(apertium.translate(List.of("The cat is on the table."), "en", "es"))
                 .containsExactly("El gato es en la mesa.");
+    }
+
+    @Test
+    void aClosedTranslatorRefusesCallsAsShutdownWhetherOrNotApertiumIsInstalled() {
+        ApertiumTranslator closed = new ApertiumTranslator(List.of(Path.of("/nonexistent")), Duration.ofSeconds(5));
+        closed.close();
+
+        // refused before the installation is looked at: not a failure of the text, which would be dead-lettered
+        assertThatThrownBy(() -> closed.translate(List.of("Hello."), "en", "es"))
+                .isInstanceOf(RejectedExecutionException.class)
+                .hasMessage("apertium is closed")
+                .satisfies(e -> assertThat(Shutdown.caused(e)).isTrue());
+    }
+
+    @Test
+    void aCallAfterCloseDoesNotStartTheProcessAgain() {
+        assumeEngSpa();
+        ApertiumTranslator own = new ApertiumTranslator();
+        assertThat(own.translate(List.of("Good morning."), "en", "es")).hasSize(1);
+        assertThat(own).hasToString("ApertiumTranslator[eng-spa]");
+
+        own.close();
+
+        assertThatThrownBy(() -> own.translate(List.of("The cat is on the table."), "en", "es"))
+                .isInstanceOf(RejectedExecutionException.class);
+        assertThat(own).hasToString("ApertiumTranslator[]");
     }
 
     @Test
