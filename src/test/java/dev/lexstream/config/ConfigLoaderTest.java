@@ -3,6 +3,7 @@ package dev.lexstream.config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -129,6 +131,23 @@ class ConfigLoaderTest {
         assertThat(p.batching().maxWait()).isEqualTo(Duration.ofMillis(50));
         assertThat(p.maxTextBytes()).isEqualTo(100_000);
         assertThat(p.classify().get(0).examples()).isEmpty();
+    }
+
+    /** Every example config the repository ships (config/*.yaml); observability/ holds no pipeline configs. */
+    static Stream<Path> exampleConfigs() throws java.io.IOException {
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(Path.of("config"))) {
+            files = listed.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertThat(files).contains(Path.of("config/demo.yaml"), Path.of("config/safety.yaml"));
+        return files.stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("exampleConfigs")
+    void everyExampleConfigLoads(Path file) {
+        LexstreamConfig c = ConfigLoader.load(file, Map.of());
+        assertThat(c.pipelines()).isNotEmpty();
     }
 
     @Test
