@@ -3,13 +3,20 @@ package dev.lexstream.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.reflect.Field;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -62,6 +69,98 @@ class MainTest {
       }
     }
     cli.getSubcommands().values().forEach(sub -> collectHelpTexts(sub, texts));
+  }
+
+  private static final Pattern OPTION = Pattern.compile("(?<![\\w-])--[a-z][a-z-]*");
+
+  /**
+   * The commands and options the README and docs/*.md name: the rows of the README's command table
+   * and every {@code ./lexstream ...} line (continued lines joined, comments cut). Each entry is the
+   * words after {@code ./lexstream} up to the first that is not a command word, then the options.
+   */
+  private static Map<String, List<String>> documentedInvocations() throws IOException {
+    Map<String, List<String>> found = new LinkedHashMap<>();
+    List<Path> files = new ArrayList<>(List.of(Path.of("README.md")));
+    try (Stream<Path> docs = Files.list(Path.of("docs"))) {
+      docs.filter(f -> f.toString().endsWith(".md")).sorted().forEach(files::add);
+    }
+    Pattern invocation = Pattern.compile("\\./lexstream((?: [a-z][a-z-]*(?=[ `]|$))*)([^`#]*)");
+    Pattern tableRow = Pattern.compile("^\\| `([a-z]+(?: [a-z]+)*)((?: [^`]*)?)` \\|");
+    for (Path file : files) {
+      String text = Files.readString(file).replace("\\\n", " ");
+      boolean commandTable = false;
+      for (String line : text.split("\n")) {
+        if (line.startsWith("## ")) {
+          commandTable = file.endsWith("README.md") && line.equals("## Command line");
+        }
+        Matcher row = tableRow.matcher(line);
+        if (commandTable && row.find()) {
+          found.put(file + " table: " + row.group(1), invocation(row.group(1), row.group(2)));
+        }
+        Matcher m = invocation.matcher(line);
+        while (m.find()) {
+          found.put(file + ": ./lexstream" + m.group(1) + m.group(2).stripTrailing(), invocation(m.group(1), m.group(2)));
+        }
+      }
+    }
+    return found;
+  }
+
+  /** The command words, then {@code --} and the options named after them. */
+  private static List<String> invocation(String words, String rest) {
+    List<String> parts = new ArrayList<>(List.of(words.strip().split(" +")));
+    parts.removeIf(String::isEmpty);
+    parts.add("--");
+    Matcher m = OPTION.matcher(rest);
+    while (m.find()) {
+      parts.add(m.group());
+    }
+    return parts;
+  }
+
+  @Test
+  void everyCommandAndOptionTheDocsNameExists() throws IOException {
+    Map<String, List<String>> invocations = documentedInvocations();
+    assertThat(invocations.keySet()).anyMatch(k -> k.contains("table: replay"))
+        .anyMatch(k -> k.contains("./lexstream eval classify"));
+    invocations.forEach((where, parts) -> {
+      CommandLine command = Main.commandLine();
+      int i = 0;
+      for (; !parts.get(i).equals("--"); i++) {
+        CommandLine sub = command.getSubcommands().get(parts.get(i));
+        assertThat(sub).as("%s: '%s' is not a command of %s", where, parts.get(i),
+            command.getCommandSpec().qualifiedName()).isNotNull();
+        command = sub;
+      }
+      for (String option : parts.subList(i + 1, parts.size())) {
+        assertThat(command.getCommandSpec().findOption(option)).as("%s: %s has no option %s", where,
+            command.getCommandSpec().qualifiedName(), option).isNotNull();
+      }
+    });
+  }
+
+  @Test
+  void everyCommandIsInTheReadmesCommandTable() throws IOException {
+    TreeSet<String> inTable = new TreeSet<>();
+    documentedInvocations().forEach((where, parts) -> {
+      if (where.startsWith("README.md table: ")) {
+        inTable.add(String.join(" ", parts.subList(0, parts.indexOf("--"))));
+      }
+    });
+    TreeSet<String> commands = new TreeSet<>();
+    collectLeafCommands(Main.commandLine(), commands);
+    commands.remove("help");
+    assertThat(inTable).containsExactlyElementsOf(commands);
+  }
+
+  private static void collectLeafCommands(CommandLine cli, TreeSet<String> into) {
+    cli.getSubcommands().values().forEach(sub -> {
+      if (sub.getSubcommands().isEmpty()) {
+        into.add(sub.getCommandSpec().qualifiedName(" ").substring("lexstream ".length()));
+      } else {
+        collectLeafCommands(sub, into);
+      }
+    });
   }
 
   @Test
