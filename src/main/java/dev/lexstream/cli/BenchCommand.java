@@ -12,6 +12,7 @@ final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    spec.commandLine().usage(spec.commandLine().getOut());
+    throw new CommandLine.ParameterException(spec.commandLine(),
+        "missing subcommand; allowed: " + String.join(", ", spec.subcommands().keySet()));
   }
 }

@@ -105,7 +105,7 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw translate(e, source);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException(source, "cannot read config (" + e.getMessage() + "); see DESIGN.md for the format", e);
+            throw new ConfigException(source, "cannot read config (" + e.getMessage() + "); see the README's \"Configuration reference\"", e);
         }
         return new ConfigValidator(bootstrap, bootstrapSource, env).validate(raw, source);
     }
@@ -170,7 +170,7 @@ public final class ConfigLoader {
             String at = loc == null || loc.getLineNr() < 0 ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
             return new ConfigException(source, "invalid YAML" + at + ": " + firstLine(msg) + "; give valid YAML", e);
         }
-        return new ConfigException(where, firstLine(msg) + "; see DESIGN.md, \"Pipeline config\"", e);
+        return new ConfigException(where, firstLine(msg) + "; see the README's \"Configuration reference\"", e);
     }
 
     /** The last key of the error's path when it is a config key (a record component), not a map key or index. */

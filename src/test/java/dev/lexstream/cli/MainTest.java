@@ -187,6 +187,12 @@ class MainTest {
     assertThat(err.toString()).contains("--topic");
   }
 
+  @Test
+  void benchWithoutSubcommandIsAUsageErrorNamingTheSubcommands() {
+    assertThat(run("bench")).isEqualTo(2);
+    assertThat(err.toString()).contains("missing subcommand; allowed: pipeline");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"--batches=8,32", "--latency-warmup=-1", "--warmup-limit=-5", "--stream-threads=0", "--short-records=10", "--model=builtin:nope"})
   void benchPipelineRejectsBadOptionsBeforeStartingAnything(String option) {
