@@ -3,6 +3,11 @@ package dev.lexstream.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.core.read.ListAppender;
 import dev.lexstream.avro.DeadLetter;
 import dev.lexstream.avro.EnrichedText;
 import dev.lexstream.config.ConfigLoader;
@@ -34,6 +39,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The topology's routing and record contents, with the real MiniLM model, without a broker. */
 class PipelineTopologyTest {
@@ -247,6 +253,37 @@ class PipelineTopologyTest {
   }
 
   @Test
+  void aModelFailureIsLoggedByIdAndCoordinatesNeverWithTheText() throws Exception {
+    start(Map.of("minilm", new FailingOn("BOOM", minilm)));
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    Logger lexstream = (Logger) LoggerFactory.getLogger("dev.lexstream");
+    Level previous = lexstream.getLevel();
+    lexstream.setLevel(Level.DEBUG); // every line Lexstream could write
+    logs.start();
+    root.addAppender(logs);
+    try {
+      send("{\"id\": \"secret-1\", \"text\": \"BOOM the private words of this record\"}");
+      assertThat(nextDeadLetter().getStage()).isEqualTo("inference");
+    } finally {
+      root.detachAppender(logs);
+      lexstream.setLevel(previous);
+    }
+    assertThat(logs.list).as("the dead letter is logged, by id and coordinates")
+        .anySatisfy(e -> assertThat(e.getFormattedMessage()).contains("id=secret-1").contains("news.raw-0@0"));
+    assertThat(logs.list).allSatisfy(e -> assertThat(rendered(e)).doesNotContain("private words"));
+  }
+
+  /** A log line as an appender could write it: the message and every message of its exception chain. */
+  private static String rendered(ILoggingEvent event) {
+    StringBuilder line = new StringBuilder(event.getFormattedMessage());
+    for (IThrowableProxy t = event.getThrowableProxy(); t != null; t = t.getCause()) {
+      line.append(' ').append(t.getClassName()).append(": ").append(t.getMessage());
+    }
+    return line.toString();
+  }
+
+  @Test
   void anInterruptedFlushLeavesItsRecordsBufferedInsteadOfDeadLettering() throws Exception {
     HeldOnTheModel held = new HeldOnTheModel(minilm);
     BatchingControl control = BatchingControl.concurrent();
@@ -322,12 +359,15 @@ class PipelineTopologyTest {
     }
   }
 
-  /** Delegates to the real model but throws on texts containing a marker: a model that breaks on one input. */
+  /**
+   * Delegates to the real model but throws on texts containing a marker: a model that breaks on one
+   * input, with a message that quotes the input, as a native runtime's message may.
+   */
   private record FailingOn(String marker, TextEmbedder delegate) implements Wrapping {
     @Override
     public float[][] embed(List<String> texts) {
       if (texts.stream().anyMatch(t -> t.contains(marker))) {
-        throw new IllegalStateException("model cannot handle this input");
+        throw new IllegalStateException("model cannot handle " + texts);
       }
       return delegate.embed(texts);
     }
