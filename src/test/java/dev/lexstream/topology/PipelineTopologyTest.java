@@ -220,6 +220,31 @@ class PipelineTopologyTest {
   }
 
   @Test
+  void buffersInAChangelogKeyedByPartitionAndOffsetAndTombstonesWhatItFlushed() {
+    var changelog = driver.createOutputTopic("topology-test-" + PipelineTopology.bufferStore("news") + "-changelog",
+        new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    for (int i = 0; i < 3; i++) {
+      send("{\"id\": \"c" + i + "\", \"text\": \"Shares rose sharply on day " + i + "\"}");
+    }
+    assertThat(enriched.isEmpty()).as("still in the buffer").isTrue();
+    var buffered = changelog.readRecordsToList();
+    assertThat(buffered).extracting(r -> keyOffset(r.key())).containsExactly(0L, 1L, 2L);
+    assertThat(buffered).allSatisfy(r -> assertThat(r.value()).isNotEmpty());
+    flush();
+    assertThat(enriched.getQueueSize()).isEqualTo(3);
+    var flushed = changelog.readRecordsToList();
+    assertThat(flushed).extracting(r -> keyOffset(r.key())).containsExactlyInAnyOrder(0L, 1L, 2L);
+    assertThat(flushed).as("tombstones: a restore brings none of them back").allSatisfy(r -> assertThat(r.value()).isNull());
+  }
+
+  /** The offset of a buffer key (partition int, offset long), checking the partition is 0. */
+  private static long keyOffset(byte[] key) {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(key);
+    assertThat(buffer.getInt()).isZero();
+    return buffer.getLong();
+  }
+
+  @Test
   void carriesHeadersThrough() {
     var headers = new RecordHeaders().add("trace", "abc".getBytes(StandardCharsets.UTF_8));
     input.pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8),
