@@ -21,7 +21,8 @@ public final class Main implements Runnable {
     // Avro 1.12 refuses to instantiate generated classes outside trusted packages unless told
     System.setProperty("org.apache.avro.SERIALIZABLE_PACKAGES",
         System.getProperty("org.apache.avro.SERIALIZABLE_PACKAGES", "dev.lexstream"));
-    System.setProperty("ai.djl.offline", "true");
+    // as inference.DjlOffline does: an operator's explicit -Dai.djl.offline is theirs
+    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
   }
 
   public static void main(String[] args) {
