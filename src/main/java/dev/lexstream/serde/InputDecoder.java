@@ -71,8 +71,10 @@ public final class InputDecoder {
     return text(value);
   }
 
+  /** After JSON's whitespace and a UTF-8 byte-order mark, which Windows tools write and Jackson skips too. */
   private static int firstNonWhitespace(byte[] value) {
-    for (int i = 0; i < value.length; i++) {
+    boolean bom = value.length >= 3 && value[0] == (byte) 0xEF && value[1] == (byte) 0xBB && value[2] == (byte) 0xBF;
+    for (int i = bom ? 3 : 0; i < value.length; i++) {
       byte b = value[i];
       if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
         return i;

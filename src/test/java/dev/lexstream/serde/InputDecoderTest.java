@@ -48,6 +48,16 @@ class InputDecoderTest {
   }
 
   @Test
+  void detectsJsonAfterAByteOrderMarkAsTheJsonFormatReadsIt() throws Exception {
+    byte[] bom = utf8("\uFEFF {\"id\": \"b1\", \"text\": \"Hello\"}");
+    for (InputDecoder decoder : List.of(auto, new InputDecoder(InputFormat.JSON))) {
+      TextDocument doc = decoder.decode(bom);
+      assertThat(doc.getId()).isEqualTo("b1");
+      assertThat(doc.getText()).isEqualTo("Hello");
+    }
+  }
+
+  @Test
   void decodesJsonWithEveryField() throws Exception {
     TextDocument doc = auto.decode(utf8("""
         {"id": "a1", "text": "Hello", "lang": "en", "targetLang": "es", "tenant": "acme",
