@@ -36,7 +36,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -62,6 +64,7 @@ public final class Lexstream implements AutoCloseable {
   private final Map<String, InferenceExecutor> executors;
   private final BatchingControl batching;
   private final KafkaStreams streams;
+  private final CloseOptions.GroupMembershipOperation groupOnClose;
   private final MicrometerMetrics metrics;
   private final Health health;
   private final OpsServer ops;
@@ -71,7 +74,8 @@ public final class Lexstream implements AutoCloseable {
 
   private Lexstream(EmbeddedKafka broker, String bootstrap, Map<String, LoadedModel> models,
       Map<String, InferenceExecutor> executors, BatchingControl batching, KafkaStreams streams,
-      MicrometerMetrics metrics, Health health, OpsServer ops, List<AutoCloseable> generative) {
+      CloseOptions.GroupMembershipOperation groupOnClose, MicrometerMetrics metrics, Health health, OpsServer ops,
+      List<AutoCloseable> generative) {
     this.metrics = metrics;
     this.health = health;
     this.ops = ops;
@@ -81,6 +85,7 @@ public final class Lexstream implements AutoCloseable {
     this.executors = executors;
     this.batching = batching;
     this.streams = streams;
+    this.groupOnClose = groupOnClose;
     this.generative = generative;
   }
 
@@ -159,9 +164,10 @@ public final class Lexstream implements AutoCloseable {
       metrics.gauge(MetricNames.BATCH_BUFFERED, "records in this instance's micro-batch buffers and in flushed batches not yet forwarded",
           batching::buffered);
       var topology = PipelineTopology.build(config, executors, codec, batching, steps, metrics);
-      streams = new KafkaStreams(topology, streamsProperties(config, bootstrap, workDir));
-      Lexstream app = new Lexstream(broker, bootstrap, models, executors, batching, streams, metrics, health, ops,
-          generative);
+      Properties streamsProperties = streamsProperties(config, bootstrap, workDir);
+      streams = new KafkaStreams(topology, streamsProperties);
+      Lexstream app = new Lexstream(broker, bootstrap, models, executors, batching, streams,
+          groupOnClose(streamsProperties), metrics, health, ops, generative);
       streams.setStateListener((now, before) -> {
         log.info("kafka streams state {} -> {}", before, now);
         health.readinessChanged();
@@ -298,6 +304,21 @@ public final class Lexstream implements AutoCloseable {
     return props;
   }
 
+  /**
+   * What a graceful close does with this instance's consumer group membership. Kafka Streams' default
+   * stays in the group, so the other instances get the stopped one's partitions only once its session
+   * times out ({@code session.timeout.ms}, 45 s by default) and its input waits that long: leave, so that
+   * they take over at once. Except with static membership ({@code group.instance.id}), which exists so
+   * that an instance restarted within its session gets its partitions back without a rebalance.
+   */
+  static CloseOptions.GroupMembershipOperation groupOnClose(Properties streamsProperties) {
+    boolean staticMember = streamsProperties.stringPropertyNames().stream()
+        .anyMatch(key -> key.equals(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG)
+            || key.endsWith("." + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG));
+    return staticMember ? CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP
+        : CloseOptions.GroupMembershipOperation.LEAVE_GROUP;
+  }
+
   public String bootstrap() {
     return bootstrap;
   }
@@ -367,7 +388,7 @@ public final class Lexstream implements AutoCloseable {
       }
       log.info("drained micro-batches ({} records left buffered)", batching.buffered());
     }
-    if (!streams.close(CLOSE_TIMEOUT)) {
+    if (!streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(groupOnClose))) {
       log.warn("Kafka Streams did not close within {} s; interrupting the batches still running", CLOSE_TIMEOUT.toSeconds());
     }
     // waits (bounded) for the batch threads: they run the generative steps and call the executors and

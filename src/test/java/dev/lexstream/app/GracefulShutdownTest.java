@@ -1,15 +1,26 @@
 package dev.lexstream.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.lexstream.kafka.EmbeddedKafka;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.streams.CloseOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** SIGTERM flushes what waits in micro-batch buffers before the process goes. */
+/**
+ * SIGTERM flushes what waits in micro-batch buffers before the process goes, and leaves the consumer
+ * group so that the other instances take its partitions over at once.
+ */
 class GracefulShutdownTest {
   @TempDir Path dir;
 
@@ -40,5 +51,45 @@ class GracefulShutdownTest {
         CrashRecoveryTest.assertExactlyOnce(outputs, "g", n);
       }
     }
+  }
+
+  @Test
+  void leavesTheConsumerGroupOnSigtermInsteadOfHoldingItsPartitionsUntilTheSessionTimesOut() throws Exception {
+    try (EmbeddedKafka broker = EmbeddedKafka.start(null, 0);
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
+      Path config = CrashRecoveryTest.config(dir, broker.bootstrap(), "leaving", 1);
+      // a session far longer than this test waits: only a leave request can take the member out in time
+      Files.writeString(config, Files.readString(config).replace("session.timeout.ms: 6000", "session.timeout.ms: 120000"));
+      CrashRecoveryTest.produce(broker.bootstrap(), "leaving.raw", "l", 8);
+      try (LexstreamProcess app = LexstreamProcess.start(config, dir.resolve("work"), "leaving")) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
+            .ignoreExceptions().untilAsserted(() -> assertThat(members(admin, "leaving-app")).hasSize(1));
+
+        assertThat(app.terminate(Duration.ofSeconds(60))).as("exited after SIGTERM").isTrue();
+        assertThat(app.exitValue()).isEqualTo(143);
+
+        // the process has exited: a member still listed now would hold its partitions for the whole session
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+            .untilAsserted(() -> assertThat(members(admin, "leaving-app")).as("members after a graceful stop").isEmpty());
+      }
+    }
+  }
+
+  @Test
+  void staysInTheGroupOnCloseOnlyWithStaticMembership() {
+    Properties dynamic = new Properties();
+    dynamic.put("num.stream.threads", "2");
+    Properties staticMember = new Properties();
+    staticMember.put("main.consumer.group.instance.id", "lexstream-0");
+    Properties plainStatic = new Properties();
+    plainStatic.put("group.instance.id", "lexstream-0");
+
+    assertThat(Lexstream.groupOnClose(dynamic)).isEqualTo(CloseOptions.GroupMembershipOperation.LEAVE_GROUP);
+    assertThat(Lexstream.groupOnClose(staticMember)).isEqualTo(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+    assertThat(Lexstream.groupOnClose(plainStatic)).isEqualTo(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP);
+  }
+
+  private static List<MemberDescription> members(Admin admin, String group) throws Exception {
+    return List.copyOf(admin.describeConsumerGroups(List.of(group)).all().get().get(group).members());
   }
 }
