@@ -236,10 +236,27 @@ public final class ModelSource {
     private static Path requireTokenizer(Path dir) {
         Path tokenizer = dir.resolve(TOKENIZER_FILE);
         if (!Files.isRegularFile(tokenizer)) {
+            List<String> renamed = renamedTokenizers(dir);
             throw new IllegalArgumentException(
-                    "model directory " + dir + " has no " + TOKENIZER_FILE + " (the Hugging Face tokenizer file is required)");
+                    "model directory " + dir + " has no " + TOKENIZER_FILE + " (the Hugging Face tokenizer file is required)"
+                            + (renamed.isEmpty() ? "" : "; found " + String.join(", ", renamed) + ": if that is the model's"
+                                    + " tokenizer, rename it to " + TOKENIZER_FILE));
         }
         return tokenizer;
+    }
+
+    /**
+     * Tokenizer files under another name, e.g. {@code all-minilm-l6-v2-q-tokenizer.json} as a model jar
+     * ships it: worth naming, since the rename is all that is missing. {@code tokenizer_config.json} is
+     * not a tokenizer and does not match.
+     */
+    private static List<String> renamedTokenizers(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).map(f -> f.getFileName().toString())
+                    .filter(name -> name.endsWith(TOKENIZER_FILE)).sorted().toList();
+        } catch (IOException e) {
+            return List.of();
+        }
     }
 
     private static ModelDescriptor readDescriptor(Path dir) {

@@ -51,6 +51,20 @@ class ModelSourceTest {
     }
 
     @Test
+    void aTokenizerUnderAnotherNameIsNamedInTheError() throws IOException {
+        // the layout of the langchain4j model jars, unzipped as they come
+        Path dir = Files.createDirectory(tmp.resolve("m"));
+        Files.writeString(dir.resolve("all-minilm-l6-v2-q.onnx"), "x");
+        Files.writeString(dir.resolve("all-minilm-l6-v2-q-tokenizer.json"), "{}");
+        Files.writeString(dir.resolve("tokenizer_config.json"), "{}");
+        assertThatThrownBy(() -> ModelSource.parse(dir.toString()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("has no tokenizer.json")
+                .hasMessageContaining("found all-minilm-l6-v2-q-tokenizer.json: if that is the model's tokenizer, rename it to tokenizer.json")
+                .hasMessageNotContaining("tokenizer_config.json");
+    }
+
+    @Test
     void directoryNeedsExactlyOneOnnxFile() throws IOException {
         Path dir = Files.createDirectory(tmp.resolve("m"));
         Files.writeString(dir.resolve("tokenizer.json"), "{}");
