@@ -3,6 +3,7 @@ package dev.lexstream.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lexstream.config.SerializationSettings;
+import dev.lexstream.kafka.TopicAdmin;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.AvroJson;
 import dev.lexstream.serde.registry.RegistryCodec;
@@ -16,9 +17,11 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,6 +41,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "consume", mixinStandardHelpOptions = true,
     description = "Print a topic from the beginning (read_committed), one JSON object per line.")
 final class ConsumeCommand implements Callable<Integer> {
+  private static final Duration TOPIC_WAIT = Duration.ofSeconds(30);
+
   @Spec CommandSpec spec;
 
   @Option(names = "--bootstrap", required = true, description = "Kafka bootstrap servers.")
@@ -68,6 +73,7 @@ final class ConsumeCommand implements Callable<Integer> {
     if (idleTimeoutSeconds <= 0) {
       throw new ParameterException(spec.commandLine(), "--idle-timeout: must be > 0 seconds");
     }
+    requireTopic();
     PrintWriter out = spec.commandLine().getOut();
     long printed = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrap),
@@ -121,6 +127,23 @@ final class ConsumeCommand implements Callable<Integer> {
   }
 
   /** Read-committed, group-less consumer properties shared by consume and demo. */
+  /**
+   * Refuses a topic that does not exist as produce does, naming the existing topics with close names: a
+   * mistyped output topic (demo.enrichd) is the usual reason, and the right name is then one line away.
+   */
+  private void requireTopic() {
+    try {
+      TopicAdmin.requireTopic(bootstrap, Map.of(), topic, TOPIC_WAIT);
+    } catch (TopicAdmin.NoBrokerException e) {
+      throw new ParameterException(spec.commandLine(), "--bootstrap: " + e.getMessage());
+    } catch (TopicAdmin.MissingTopicException e) {
+      String similar = e.similar().stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
+      throw new ParameterException(spec.commandLine(), "--topic: '" + topic + "' does not exist on " + bootstrap
+          + (similar.isEmpty() ? "" : ". Did you mean " + similar + "?")
+          + " (a pipeline's topics exist once its run has started)");
+    }
+  }
+
   static Properties consumerProperties(String bootstrap) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

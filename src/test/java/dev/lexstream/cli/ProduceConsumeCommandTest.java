@@ -103,6 +103,21 @@ class ProduceConsumeCommandTest {
   }
 
   @Test
+  void consumingAMistypedTopicNamesTheExistingTopicsWithCloseNames() throws Exception {
+    String bootstrap = TestKafka.bootstrap();
+    TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicAdmin.TopicSpec.of("cli.events.enriched", 1)),
+        Duration.ofSeconds(30));
+
+    assertThat(run("consume", "--bootstrap", bootstrap, "--topic", "cli.events.enrichd", "--idle-timeout", "1"))
+        .isEqualTo(2);
+
+    assertThat(err.toString())
+        .contains("--topic: 'cli.events.enrichd' does not exist on " + bootstrap)
+        .contains("Did you mean 'cli.events.enriched'?");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
   void consumersNeverAskTheBrokerToCreateATopicTheyLookUp() {
     // on a broker with auto.create.topics.enable (Kafka's default) a mistyped --topic would be created, not refused
     assertThat(ConsumeCommand.consumerProperties("localhost:9092"))
