@@ -30,17 +30,22 @@ import dev.lexstream.topology.PipelineTopology;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -170,6 +175,9 @@ public final class Lexstream implements AutoCloseable {
           groupOnClose(streamsProperties), metrics, health, ops, generative);
       streams.setStateListener((now, before) -> {
         log.info("kafka streams state {} -> {}", before, now);
+        if (now == KafkaStreams.State.RUNNING) {
+          logAssignment(app.streams, inputTopics(config));
+        }
         health.readinessChanged();
         if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
           app.stopped.countDown();
@@ -201,6 +209,40 @@ public final class Lexstream implements AutoCloseable {
       metrics.close();
       throw e;
     }
+  }
+
+  /**
+   * Which input partitions this instance works on after a rebalance: with several instances sharing an
+   * application id, this is how an operator sees the partitions spread (and moved after a stop).
+   */
+  private static void logAssignment(KafkaStreams streams, Set<String> inputs) {
+    List<String> active = new ArrayList<>();
+    List<String> standby = new ArrayList<>();
+    try {
+      for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+        thread.activeTasks().forEach(task -> active.addAll(partitions(task, inputs)));
+        thread.standbyTasks().forEach(task -> standby.addAll(partitions(task, inputs)));
+      }
+    } catch (IllegalStateException e) {
+      return; // no longer running: the next RUNNING logs it
+    }
+    log.info("input partitions of this instance: {}{}", sorted(active),
+        standby.isEmpty() ? "" : "; standby: " + sorted(standby));
+  }
+
+  private static List<String> partitions(TaskMetadata task, Set<String> inputs) {
+    return task.topicPartitions().stream().filter(tp -> inputs.contains(tp.topic()))
+        .map(tp -> tp.topic() + "-" + tp.partition()).toList();
+  }
+
+  private static List<String> sorted(List<String> partitions) {
+    return partitions.stream().sorted(Comparator
+        .comparing((String p) -> p.substring(0, p.lastIndexOf('-')))
+        .thenComparingInt(p -> Integer.parseInt(p.substring(p.lastIndexOf('-') + 1)))).toList();
+  }
+
+  private static Set<String> inputTopics(LexstreamConfig config) {
+    return config.pipelines().stream().map(PipelineSettings::input).collect(Collectors.toSet());
   }
 
   private static void warmUp(String name, LoadedModel model, ModelSettings settings, MicrometerMetrics metrics) {

@@ -56,6 +56,15 @@ final class LexstreamProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** The whole log (stdout and stderr) so far. */
+  String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
   String logTail() {
     try {
       List<String> lines = Files.readAllLines(log);

@@ -53,12 +53,34 @@ class ScaleOutTest {
         assertThat(members).allSatisfy(m -> assertThat(m.assignment().topicPartitions())
             .as("each instance owns input partitions").anyMatch(tp -> tp.topic().equals("scale.raw")));
       });
+      // what an operator reads to see the spread: each instance logs its input partitions after a rebalance
+      await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+        List<String> ofA = loggedPartitions(a);
+        List<String> ofB = loggedPartitions(b);
+        assertThat(ofA).as("a's partitions").isNotEmpty();
+        assertThat(ofB).as("b's partitions").isNotEmpty();
+        // each partition once: on one instance, not both
+        assertThat(java.util.stream.Stream.concat(ofA.stream(), ofB.stream()))
+            .containsExactlyInAnyOrder("scale.raw-0", "scale.raw-1", "scale.raw-2", "scale.raw-3");
+      });
       awaitOutputs(outputs, 1_000, Duration.ofMinutes(2), a, b);
       a.kill();
       awaitOutputs(outputs, n, Duration.ofMinutes(4), b);
       assertThat(group(admin).members()).hasSize(1);
       assertExactlyOnce(outputs, "s", n);
     }
+  }
+
+  /** The input partitions of the instance's last "input partitions of this instance" log line. */
+  private static List<String> loggedPartitions(LexstreamProcess app) {
+    String marker = "input partitions of this instance: [";
+    String log = app.log();
+    int at = log.lastIndexOf(marker);
+    if (at < 0) {
+      return List.of();
+    }
+    String list = log.substring(at + marker.length(), log.indexOf(']', at));
+    return list.isBlank() ? List.of() : List.of(list.split(", "));
   }
 
   private static ConsumerGroupDescription group(Admin admin) throws Exception {
