@@ -3,7 +3,6 @@ package dev.lexstream.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lexstream.config.SerializationSettings;
-import dev.lexstream.kafka.TopicAdmin;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.AvroJson;
 import dev.lexstream.serde.registry.RegistryCodec;
@@ -17,11 +16,9 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -73,7 +70,8 @@ final class ConsumeCommand implements Callable<Integer> {
     if (idleTimeoutSeconds <= 0) {
       throw new ParameterException(spec.commandLine(), "--idle-timeout: must be > 0 seconds");
     }
-    requireTopic();
+    TopicOption.requireExisting(spec.commandLine(), bootstrap, topic, TOPIC_WAIT,
+        "A pipeline's topics exist once its run has started.");
     PrintWriter out = spec.commandLine().getOut();
     long printed = 0;
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrap),
@@ -127,23 +125,6 @@ final class ConsumeCommand implements Callable<Integer> {
   }
 
   /** Read-committed, group-less consumer properties shared by consume and demo. */
-  /**
-   * Refuses a topic that does not exist as produce does, naming the existing topics with close names: a
-   * mistyped output topic (demo.enrichd) is the usual reason, and the right name is then one line away.
-   */
-  private void requireTopic() {
-    try {
-      TopicAdmin.requireTopic(bootstrap, Map.of(), topic, TOPIC_WAIT);
-    } catch (TopicAdmin.NoBrokerException e) {
-      throw new ParameterException(spec.commandLine(), "--bootstrap: " + e.getMessage());
-    } catch (TopicAdmin.MissingTopicException e) {
-      String similar = e.similar().stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
-      throw new ParameterException(spec.commandLine(), "--topic: '" + topic + "' does not exist on " + bootstrap
-          + (similar.isEmpty() ? "" : ". Did you mean " + similar + "?")
-          + " (a pipeline's topics exist once its run has started)");
-    }
-  }
-
   static Properties consumerProperties(String bootstrap) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

@@ -2,7 +2,6 @@ package dev.lexstream.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.lexstream.kafka.TopicAdmin;
 import dev.lexstream.serde.AvroJson;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -14,11 +13,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -60,7 +57,9 @@ final class ProduceCommand implements Callable<Integer> {
     // every line is parsed before the first send: a bad jsonl line half-way must not leave the lines before
     // it written, or a re-run after fixing it duplicates them (inputs are CLI-sized, so reading all is fine)
     List<ProducerRecord<byte[], byte[]>> records = readRecords();
-    requireTopic();
+    TopicOption.requireExisting(spec.commandLine(), bootstrap, topic, TOPIC_WAIT,
+        "Create it (kafka-topics --bootstrap-server " + bootstrap + " --create --topic " + topic
+            + "), or start the pipeline that reads it (Lexstream creates its topics)");
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -108,25 +107,6 @@ final class ProduceCommand implements Callable<Integer> {
       }
     }
     return records;
-  }
-
-  /**
-   * Checks that the topic exists before the producer looks it up: a producer's lookup asks the broker to
-   * create a topic it does not find, and a broker with auto.create.topics.enable (Kafka's default) would turn
-   * a mistyped --topic into a new topic holding the records.
-   */
-  private void requireTopic() {
-    try {
-      TopicAdmin.requireTopic(bootstrap, Map.of(), topic, TOPIC_WAIT);
-    } catch (TopicAdmin.NoBrokerException e) {
-      throw new ParameterException(spec.commandLine(), "--bootstrap: " + e.getMessage());
-    } catch (TopicAdmin.MissingTopicException e) {
-      String similar = e.similar().stream().map(s -> "'" + s + "'").collect(Collectors.joining(", "));
-      throw new ParameterException(spec.commandLine(), "--topic: '" + topic + "' does not exist on " + bootstrap
-          + ". " + (similar.isEmpty() ? "" : "Did you mean " + similar + "? ")
-          + "Create it (kafka-topics --bootstrap-server " + bootstrap + " --create --topic " + topic
-          + "), or start the pipeline that reads it (Lexstream creates its topics)");
-    }
   }
 
   private ProducerRecord<byte[], byte[]> jsonRecord(String line, long lineNo) {
