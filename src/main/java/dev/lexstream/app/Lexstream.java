@@ -40,11 +40,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TaskMetadata;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -216,29 +216,25 @@ public final class Lexstream implements AutoCloseable {
    * application id, this is how an operator sees the partitions spread (and moved after a stop).
    */
   private static void logAssignment(KafkaStreams streams, Set<String> inputs) {
-    List<String> active = new ArrayList<>();
-    List<String> standby = new ArrayList<>();
+    List<TopicPartition> active = new ArrayList<>();
+    List<TopicPartition> standby = new ArrayList<>();
     try {
       for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
-        thread.activeTasks().forEach(task -> active.addAll(partitions(task, inputs)));
-        thread.standbyTasks().forEach(task -> standby.addAll(partitions(task, inputs)));
+        thread.activeTasks().forEach(task -> active.addAll(task.topicPartitions()));
+        thread.standbyTasks().forEach(task -> standby.addAll(task.topicPartitions()));
       }
     } catch (IllegalStateException e) {
       return; // no longer running: the next RUNNING logs it
     }
-    log.info("input partitions of this instance: {}{}", sorted(active),
-        standby.isEmpty() ? "" : "; standby: " + sorted(standby));
+    List<String> standbyInputs = inputPartitions(standby, inputs);
+    log.info("input partitions of this instance: {}{}", inputPartitions(active, inputs),
+        standbyInputs.isEmpty() ? "" : "; standby: " + standbyInputs);
   }
 
-  private static List<String> partitions(TaskMetadata task, Set<String> inputs) {
-    return task.topicPartitions().stream().filter(tp -> inputs.contains(tp.topic()))
-        .map(tp -> tp.topic() + "-" + tp.partition()).toList();
-  }
-
-  private static List<String> sorted(List<String> partitions) {
-    return partitions.stream().sorted(Comparator
-        .comparing((String p) -> p.substring(0, p.lastIndexOf('-')))
-        .thenComparingInt(p -> Integer.parseInt(p.substring(p.lastIndexOf('-') + 1)))).toList();
+  private static List<String> inputPartitions(List<TopicPartition> partitions, Set<String> inputs) {
+    return partitions.stream().filter(tp -> inputs.contains(tp.topic()))
+        .sorted(Comparator.comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition))
+        .map(TopicPartition::toString).toList();
   }
 
   private static Set<String> inputTopics(LexstreamConfig config) {
