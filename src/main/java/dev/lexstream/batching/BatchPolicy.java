@@ -32,8 +32,13 @@ public record BatchPolicy(int maxRecords, int maxTokens, Duration maxWait, int i
     return count + 1 <= maxRecords && (long) (count + 1) * Math.max(longest, tokens) <= maxTokens;
   }
 
-  /** Whether a batch of {@code count} records is already as large as it may get. */
+  /**
+   * Whether a batch of {@code count} records is already as large as it may get: it holds
+   * {@code maxRecords}, or no record could join it within the token budget (a record that joins
+   * pads to at least {@code longest}, so one more costs at least (count + 1) × longest), and
+   * waiting for {@code maxWait} could only delay it.
+   */
   public boolean full(int count, int longest) {
-    return count >= maxRecords || (long) count * longest >= maxTokens;
+    return count >= maxRecords || (long) (count + 1) * longest > maxTokens;
   }
 }

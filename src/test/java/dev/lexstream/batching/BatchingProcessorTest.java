@@ -131,9 +131,24 @@ class BatchingProcessorTest {
     send(processor, "bbb");
     send(processor, "ccccc");
     assertThat(batches).containsExactly(List.of("aa", "bbb"));
-    send(processor, "d");
-    send(processor, "e"); // [ccccc, d, e] = 3 x 5 = 15 > 12: flush [ccccc, d] first
+    send(processor, "d"); // [ccccc, d] = 2 x 5 = 10; a third record would cost at least 3 x 5 = 15 > 12
     assertThat(batches).containsExactly(List.of("aa", "bbb"), List.of("ccccc", "d"));
+  }
+
+  @Test
+  void aBatchThatNoRecordCouldJoinLeavesWithoutWaitingForMaxWait() {
+    // budget 10: [aaaaaa] costs 6, but any second record pads to 6 tokens: 2 x 6 = 12 > 10
+    BatchingProcessor<String> processor = processor(100, 10, Duration.ofSeconds(10));
+    send(processor, "aaaaaa");
+    assertThat(batches).containsExactly(List.of("aaaaaa"));
+    assertThat(flushes).containsExactly("tokens:1:6");
+    // [bbb, cc] costs 6 and could take a third record (3 x 3 = 9); with it, a fourth would cost 12
+    send(processor, "bbb");
+    send(processor, "cc");
+    assertThat(batches).hasSize(1);
+    send(processor, "d");
+    assertThat(batches).containsExactly(List.of("aaaaaa"), List.of("bbb", "cc", "d"));
+    assertThat(stored()).isZero();
   }
 
   @Test
@@ -227,12 +242,14 @@ class BatchingProcessorTest {
     send(processor, "bb");
     send(processor, "c");            // 3 records: full
     send(processor, "dddd");
-    send(processor, "eeeeeee");      // 2 x 7 = 14 > 12: [dddd] leaves on the token budget
-    tick(150);                       // [eeeeeee] has waited maxWait
+    send(processor, "eeeeeee");      // 2 x 7 = 14 > 12: [dddd] leaves on the token budget, and so does
+                                     // [eeeeeee], which no record could join
     send(processor, "f");
+    tick(150);                       // [f] has waited maxWait
+    send(processor, "g");
     control.drain();
     tick(1);                         // drained at once
-    assertThat(flushes).containsExactly("records:3:4", "tokens:1:4", "wait:1:7", "drain:1:1");
+    assertThat(flushes).containsExactly("records:3:4", "tokens:1:4", "tokens:1:7", "wait:1:1", "drain:1:1");
   }
 
   @Test
