@@ -112,6 +112,10 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
   public void init(ProcessorContext<byte[], Object> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
+    // Kafka Streams initializes the same instance again when it revives a corrupted task (closed, then
+    // restored without its aborted writes): the batch is what the store holds, nothing of the last life
+    batch.clear();
+    longest = 0;
     try (KeyValueIterator<Bytes, byte[]> restored = store.all()) {
       // keys sort by (partition, offset): the restored batch is in offset order
       restored.forEachRemaining(kv -> remember(kv.key, kv.value));

@@ -97,6 +97,15 @@ class BatchingProcessorTest {
     return context.forwarded().stream().map(f -> (Object) f.record().value()).toList();
   }
 
+  /** Empties the store, as a restore does that finds none of the entries committed. */
+  private void clearStore() {
+    List<Bytes> keys = new ArrayList<>();
+    try (var all = store.all()) {
+      all.forEachRemaining(kv -> keys.add(kv.key));
+    }
+    keys.forEach(store::delete);
+  }
+
   private int stored() {
     int n = 0;
     try (var all = store.all()) {
@@ -226,6 +235,28 @@ class BatchingProcessorTest {
     assertThat(batches).containsExactly(List.of("x1", "x2"), List.of("x3", "x4"), List.of("x5"));
     assertThat(forwarded()).containsExactly("out:x1", "out:x2", "out:x3", "out:x4", "out:x5");
     assertThat(stored()).isZero();
+  }
+
+  @Test
+  void aProcessorInitializedAgainAfterCloseForgetsTheBatchItHeld() {
+    // Kafka Streams closes and initializes the same processor instance again when it revives a
+    // corrupted task: with exactly-once its transaction is aborted, the store is restored without
+    // the transaction's writes, and the input since the last commit is processed again
+    BatchingProcessor<String> processor = processor(3, 12, Duration.ofSeconds(10));
+    List<String> input = List.of("a", "b", "c", "ddddd");
+    input.forEach(v -> send(processor, v)); // [a, b, c] leaves on maxRecords; [ddddd] stays
+    processor.close();
+    clearStore();
+    context.resetForwards();
+    batches.clear();
+    flushes.clear();
+    offset = 0;
+
+    processor.init(context);
+    input.forEach(v -> send(processor, v));
+    assertThat(batches).as("the budget counts the batch the processor holds now").containsExactly(List.of("a", "b", "c"));
+    assertThat(flushes).containsExactly("records:3:3");
+    assertThat(processor.size()).isEqualTo(1);
   }
 
   @Test
