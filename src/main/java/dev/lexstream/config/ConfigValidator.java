@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,6 +18,13 @@ import java.util.stream.Stream;
 
 /** Applies defaults to the bound YAML and checks every value; errors name the key path. */
 final class ConfigValidator {
+    /**
+     * Kafka Streams exception handlers that may skip a record: every record must end in an output topic,
+     * and Lexstream routes record failures itself (deserialization cannot fail: its serdes are bytes).
+     */
+    private static final Set<String> RECORD_SKIPPING_HANDLERS = Set.of(
+            "processing.exception.handler", "production.exception.handler", "default.production.exception.handler");
+
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9._-]{1,249}");
@@ -126,6 +134,11 @@ final class ConfigValidator {
                 }
                 if (key.equals("application.id")) {
                     throw new ConfigException(path, "is set by kafka.applicationId; allowed: set kafka.applicationId instead");
+                }
+                if (RECORD_SKIPPING_HANDLERS.contains(key)) {
+                    throw new ConfigException(path, "is not allowed: Lexstream sends a record that fails to the"
+                            + " dead-letter topic itself and stops on errors that are not about one record; a handler"
+                            + " that continues would skip records (lost) or leave a failed batch buffered; remove it");
                 }
                 if (key.equals(KafkaSettings.MAX_REQUEST_SIZE) || key.equals(KafkaSettings.PRODUCER_MAX_REQUEST_SIZE)) {
                     // the topology sizes records by it, before Kafka reads it

@@ -636,6 +636,18 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void rejectsExceptionHandlersThatCouldSkipRecords() {
+        for (String key : List.of("processing.exception.handler", "production.exception.handler",
+                "default.production.exception.handler")) {
+            ConfigException e = error("kafka: { properties: { " + key + ": "
+                    + "org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler } }\n"
+                    + "pipelines: [{name: p, input: in}]\n");
+            assertThat(e.path()).isEqualTo("kafka.properties['" + key + "']");
+            assertThat(e.getMessage()).contains("is not allowed", "dead-letter topic", "remove it");
+        }
+    }
+
+    @Test
     void readsMaxRequestSizeAsKafkaStreamsGivesItToItsProducer() {
         for (String properties : List.of("{}", "{max.request.size: 2097152}", "{producer.max.request.size: ' 300000'}",
                 "{max.request.size: 5000000, producer.max.request.size: 100000}", "{linger.ms: 5}")) {
