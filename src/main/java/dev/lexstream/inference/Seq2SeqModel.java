@@ -26,7 +26,8 @@ import java.util.Set;
  * <ul>
  *   <li>{@code model.properties}: {@code kind=seq2seq}; optional {@code engine} ({@code OnnxRuntime}
  *       or {@code PyTorch}; default: ONNX Runtime when {@code encoder_model.onnx} is there, else
- *       PyTorch) and {@code max_input_tokens} (default 512);</li>
+ *       PyTorch) and {@code max_input_tokens} (default 512; at most config.json's
+ *       {@code max_position_embeddings}, where it has one);</li>
  *   <li>{@code config.json} (Hugging Face): {@code decoder_layers} (or {@code num_decoder_layers},
  *       {@code num_layers}), {@code decoder_start_token_id}, {@code eos_token_id}, {@code pad_token_id},
  *       optional {@code forced_bos_token_id}, {@code forced_eos_token_id}, {@code bad_words_ids};</li>
@@ -144,7 +145,8 @@ public final class Seq2SeqModel implements AutoCloseable {
                 pick(generation, config, "length_penalty").asDouble(1.0),
                 Math.max(0, pick(generation, config, "no_repeat_ngram_size").asInt(0)),
                 pick(generation, config, "early_stopping").asBoolean(false));
-        int maxInput = Integer.parseInt(p.getProperty("max_input_tokens", String.valueOf(DEFAULT_MAX_INPUT_TOKENS)).strip());
+        int maxPositions = firstInt(config, -1, "max_position_embeddings");
+        int maxInput = maxInputTokens(p, dir, maxPositions);
         HuggingFaceTokenizer tokenizer = null;
         try {
             tokenizer = HuggingFaceTokenizer.builder()
@@ -167,6 +169,36 @@ public final class Seq2SeqModel implements AutoCloseable {
             }
             throw new InferenceException("cannot load seq2seq model " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code max_input_tokens}, checked now: a value beyond the model's position embeddings (config.json's
+     * {@code max_position_embeddings}, where the model has them) would load and warm up on short texts,
+     * then fail every record longer than the model takes.
+     */
+    private static int maxInputTokens(Properties p, Path dir, int maxPositions) {
+        String value = p.getProperty("max_input_tokens");
+        int maxInput;
+        if (value == null || value.isBlank()) {
+            maxInput = DEFAULT_MAX_INPUT_TOKENS;
+        } else {
+            try {
+                maxInput = Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                maxInput = 0;
+            }
+            if (maxInput < 1) {
+                throw new IllegalArgumentException(dir + "/model.properties: max_input_tokens '" + value.strip()
+                        + "' is not allowed; allowed: an integer >= 1");
+            }
+        }
+        if (maxPositions > 0 && maxInput > maxPositions) {
+            throw new IllegalArgumentException(dir + "/model.properties: max_input_tokens is " + maxInput
+                    + (value == null || value.isBlank() ? " (the default)" : "") + ", but the model's encoder takes at most "
+                    + maxPositions + " tokens (max_position_embeddings in config.json); set max_input_tokens="
+                    + maxPositions + " or less");
+        }
+        return maxInput;
     }
 
     private static Seq2SeqTokens tokens(JsonNode config, JsonNode generation, Path dir) {

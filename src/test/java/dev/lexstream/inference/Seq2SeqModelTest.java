@@ -130,6 +130,36 @@ class Seq2SeqModelTest {
     }
 
     @Test
+    void maxInputTokensBeyondThePositionEmbeddingsIsRefusedAtLoad(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        // the fixture's encoder has 64 positions: a longer input fails in the model, on every long record
+        try (var files = java.nio.file.Files.list(FIXTURE)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        java.nio.file.Files.writeString(dir.resolve("model.properties"), "kind=seq2seq\n");
+        assertThatThrownBy(() -> Seq2SeqModel.load(dir, null, Device.cpu()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("max_input_tokens is 512 (the default)")
+                .hasMessageContaining("set max_input_tokens=64 or less");
+        java.nio.file.Files.writeString(dir.resolve("model.properties"), "kind=seq2seq\nmax_input_tokens=65\n");
+        assertThatThrownBy(() -> Seq2SeqModel.load(dir, null, Device.cpu()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("max_input_tokens is 65,");
+        java.nio.file.Files.writeString(dir.resolve("model.properties"), "kind=seq2seq\nmax_input_tokens=sixty\n");
+        assertThatThrownBy(() -> Seq2SeqModel.load(dir, null, Device.cpu()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("model.properties: max_input_tokens 'sixty' is not allowed");
+        java.nio.file.Files.writeString(dir.resolve("model.properties"), "kind=seq2seq\nmax_input_tokens=64\n");
+        try (Seq2SeqModel model = Seq2SeqModel.load(dir, null, Device.cpu())) {
+            String longText = "a dog ran ".repeat(60);
+            assertThat(model.encode(longText)).hasSize(64);
+            assertThat(model.generate(List.of(longText), "", GenerationOptions.greedy(4))).hasSize(1);
+        }
+    }
+
+    @Test
     void refusesEveryCallOnceClosedAsShutdownRatherThanUsingFreedMemory() {
         Seq2SeqModel model = Seq2SeqModel.load(FIXTURE, DjlSeq2SeqBackend.ONNX_RUNTIME, Device.cpu());
         long[] input = model.encode("a b c");
