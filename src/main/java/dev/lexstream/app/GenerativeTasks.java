@@ -2,6 +2,7 @@ package dev.lexstream.app;
 
 import ai.djl.Device;
 import dev.lexstream.config.ConfigException;
+import dev.lexstream.config.GenerationSettings;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.config.SummarizeSettings;
@@ -12,6 +13,7 @@ import dev.lexstream.inference.Seq2SeqModel;
 import dev.lexstream.inference.TextEmbedder;
 import dev.lexstream.ops.MetricNames;
 import dev.lexstream.ops.MicrometerMetrics;
+import dev.lexstream.summarize.GenerativeSummarizer;
 import dev.lexstream.topology.GenerativeSteps;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +61,21 @@ final class GenerativeTasks {
   }
 
   /**
+   * A task's maxNewTokens must fit the model's decoder positions: beyond them, the warm-up (4 tokens)
+   * passes and then every record whose output does not end sooner fails in the model.
+   */
+  private static void checkMaxNewTokens(Seq2SeqModel model, GenerationSettings settings, String path) {
+    int limit = model.maxNewTokensLimit();
+    int maxNewTokens = GenerativeSummarizer.options(model, settings).maxNewTokens();
+    if (limit > 0 && maxNewTokens > limit) {
+      throw new ConfigException(path, maxNewTokens + (settings.maxNewTokens() == null
+          ? " (from the model's generation_config.json or config.json)" : "") + " is too large for model "
+          + model.modelId() + ", whose decoder has " + limit + " positions (max_position_embeddings in its "
+          + "config.json); allowed: 1 to " + limit);
+    }
+  }
+
+  /**
    * @param closeables receives everything loaded here, to be closed by the caller
    * @param metrics    receives each seq2seq model's load and warm-up time
    * @return steps by pipeline name
@@ -100,6 +117,14 @@ final class GenerativeTasks {
       PipelineSettings p = config.pipelines().get(i);
       if (p.summarize() == null && p.translate() == null) {
         continue;
+      }
+      if (p.summarize() != null && p.summarize().method() == SummarizeSettings.Method.GENERATIVE) {
+        checkMaxNewTokens(seq2seq.get(p.summarize().model()), p.summarize().generation(),
+            "pipelines[" + i + "].summarize.generation.maxNewTokens");
+      }
+      if (p.translate() != null && p.translate().backend() == TranslateSettings.Backend.MODEL) {
+        checkMaxNewTokens(seq2seq.get(p.translate().model()), p.translate().generation(),
+            "pipelines[" + i + "].translate.generation.maxNewTokens");
       }
       try {
         GenerativeSteps s = GenerativeSteps.create(p, embedders, seq2seq);

@@ -54,13 +54,15 @@ public final class Seq2SeqModel implements AutoCloseable {
     private final Seq2SeqTokens tokens;
     private final GenerationOptions defaults;
     private final int maxInputTokens;
+    private final int maxPositions;
     private final NativeUse use;
 
     /** Generated text and ids of one input. */
     public record Generation(String text, long[] ids) {}
 
     private Seq2SeqModel(String id, String version, String engine, HuggingFaceTokenizer tokenizer,
-                         DjlSeq2SeqBackend backend, Seq2SeqTokens tokens, GenerationOptions defaults, int maxInputTokens) {
+                         DjlSeq2SeqBackend backend, Seq2SeqTokens tokens, GenerationOptions defaults, int maxInputTokens,
+                         int maxPositions) {
         this.id = id;
         this.version = version;
         this.engine = engine;
@@ -71,6 +73,7 @@ public final class Seq2SeqModel implements AutoCloseable {
         this.generator = new Seq2SeqGenerator(backend, tokens);
         this.defaults = defaults;
         this.maxInputTokens = maxInputTokens;
+        this.maxPositions = maxPositions;
     }
 
     /** True when {@code directory} declares {@code kind=seq2seq} in its model.properties. */
@@ -159,7 +162,7 @@ public final class Seq2SeqModel implements AutoCloseable {
             DjlSeq2SeqBackend backend = DjlSeq2SeqBackend.load(dir, eng, layers, device,
                     Runtime.getRuntime().availableProcessors());
             return new Seq2SeqModel(dir.getFileName().toString(), digest(dir.resolve(files.get(0)), dir.resolve(files.get(1))),
-                    eng, tokenizer, backend, tokens, defaults, maxInput);
+                    eng, tokenizer, backend, tokens, defaults, maxInput, maxPositions);
         } catch (IOException | RuntimeException e) {
             if (tokenizer != null) {
                 tokenizer.close();
@@ -299,6 +302,15 @@ public final class Seq2SeqModel implements AutoCloseable {
 
     public int maxInputTokens() {
         return maxInputTokens;
+    }
+
+    /**
+     * Most tokens one generation may produce: the decoder reads the start token and every generated
+     * token but the last at positions 0, 1, ..., so with {@code max_position_embeddings} in config.json
+     * no more than that many; 0 when the model declares no such limit (relative positions, as T5).
+     */
+    public int maxNewTokensLimit() {
+        return Math.max(0, maxPositions);
     }
 
     /** Token ids of {@code prompt + text} as the model reads them (special tokens added, truncated). */
