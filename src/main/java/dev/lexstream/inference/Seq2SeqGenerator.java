@@ -289,7 +289,13 @@ public final class Seq2SeqGenerator {
     double[] scores(float[] logits, List<Long> seq, int t, GenerationOptions o) {
         double max = Double.NEGATIVE_INFINITY;
         for (float x : logits) {
-            max = Math.max(max, x);
+            max = Math.max(max, x); // NaN when any logit is NaN
+        }
+        if (!Double.isFinite(max)) {
+            // NaN would make the arg max token 0 and rank NaN beams first: a silent, empty output.
+            // Failing the batch lets the caller isolate the input the model breaks on.
+            throw new InferenceException("the seq2seq model returned " + (Double.isNaN(max) ? "NaN" : "no finite")
+                    + " logits at generation step " + (t + 1), null);
         }
         double sum = 0;
         for (float x : logits) {

@@ -120,6 +120,54 @@ class Seq2SeqGeneratorTest {
         assertThat(generate(allBanned, options, 0).get(0)).isEmpty();
     }
 
+    /** A decoder whose logits are NaN for the rows of input [2] (an fp16 overflow, a broken export). */
+    private static final class NanRowBackend implements Seq2SeqBackend {
+        private final BigramBackend bigram = new BigramBackend();
+
+        @Override
+        public Seq2SeqTensor encode(long[][] inputIds, long[][] attentionMask) {
+            return bigram.encode(inputIds, attentionMask);
+        }
+
+        @Override
+        public Step first(long[] tokens, Seq2SeqTensor encoderHidden, long[][] encoderMask) {
+            float[] tables = encoderHidden.data();
+            long[] fed = tokens.clone();
+            float[] readable = tables.clone();
+            for (int r = 0; r < readable.length; r++) {
+                readable[r] = Math.min(readable[r], 1);
+            }
+            Step step = bigram.first(fed, new Seq2SeqTensor(readable, encoderHidden.shape()), encoderMask);
+            for (int r = 0; r < tables.length; r++) {
+                if (tables[r] == 2) {
+                    Arrays.fill(step.logits()[r], Float.NaN);
+                }
+            }
+            return step;
+        }
+
+        @Override
+        public Step next(long[] tokens, Seq2SeqTensor encoderHidden, long[][] encoderMask, List<Seq2SeqTensor> cache) {
+            return first(tokens, encoderHidden, encoderMask);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void nanLogitsFailTheGenerationInsteadOfDecodingBannedTokens(int numBeams) {
+        // before: greedy took the arg max of NaN scores (token 0, the banned pad, which decodes to an
+        // empty text) and beam search ranked NaN continuations first: a silent empty summary
+        List<long[]> inputs = List.of(new long[] {1, EOS}, new long[] {2, EOS});
+        Seq2SeqGenerator generator = new Seq2SeqGenerator(new NanRowBackend(), FORCED_EOS);
+        GenerationOptions options = new GenerationOptions(4, numBeams, 1.0, 0, false);
+        assertThatThrownBy(() -> generator.generate(inputs, options))
+                .isInstanceOf(InferenceException.class).hasMessageContaining("NaN");
+        assertThat(generator.generate(List.of(inputs.get(0)), options).get(0)).containsExactly(2, 1);
+    }
+
     // interruption (shutdown), on a decoder that never ends a sequence
     private static final long ENDLESS_START = 0;
     private static final long ENDLESS_WORD = 1;
