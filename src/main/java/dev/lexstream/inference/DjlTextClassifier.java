@@ -85,8 +85,19 @@ public final class DjlTextClassifier implements TextClassifier {
         return out;
     }
 
-    /** Softmax (or per-label sigmoid) over one row of logits; the label is the argmax. */
+    /**
+     * Softmax (or per-label sigmoid) over one row of logits; the label is the argmax.
+     *
+     * @throws InferenceException on a NaN or infinite logit: the scores would be NaN and the label the
+     *     first one, an answer the model did not give; failing lets the caller isolate the text
+     */
     static ZeroShotClassifier.Prediction predict(List<String> labels, float[] logits, boolean multiLabel) {
+        for (float logit : logits) {
+            if (!Float.isFinite(logit)) {
+                throw new InferenceException("the model returned a logit of " + logit + " among "
+                        + java.util.Arrays.toString(logits) + " for labels " + labels, null);
+            }
+        }
         double[] scores = new double[logits.length];
         int best = 0;
         for (int i = 1; i < logits.length; i++) {

@@ -124,6 +124,19 @@ class TinyModelEnginesTest {
     }
 
     @Test
+    void nonFiniteLogitsFailThePredictionInsteadOfGivingTheFirstLabelANaNScore() {
+        // before: label "negative" with score NaN (every comparison with NaN is false), into the output topic
+        List<String> labels = List.of("negative", "neutral", "positive");
+        for (boolean multiLabel : new boolean[] {false, true}) {
+            assertThatThrownBy(() -> DjlTextClassifier.predict(labels, new float[] {Float.NaN, 1f, 2f}, multiLabel))
+                    .isInstanceOf(InferenceException.class).hasMessageContaining("NaN");
+        }
+        assertThatThrownBy(() -> DjlTextClassifier.predict(labels, new float[] {1f, Float.POSITIVE_INFINITY, 2f}, false))
+                .isInstanceOf(InferenceException.class).hasMessageContaining("Infinity");
+        assertThat(DjlTextClassifier.predict(labels, new float[] {1f, 3f, 2f}, false).label()).isEqualTo("neutral");
+    }
+
+    @Test
     void multiLabelModelsGiveIndependentSigmoids() throws IOException {
         JsonNode ref = Fixtures.reference(Fixtures.CLS_ONNX);
         Path dir = Fixtures.copy(Fixtures.CLS_ONNX, tmp.resolve("multi"));
