@@ -86,19 +86,26 @@ public final class Redactor {
     return replacement(category, text);
   }
 
+  /**
+   * Where {@code p} is after redaction. The merged spans are disjoint and sorted, so their ends are too:
+   * a binary search finds the first span ending after {@code p} (walking the spans from the first, per
+   * finding, was quadratic: 36 s for the 150,000 findings of 1 MB of short e-mail addresses).
+   */
   private static int map(int p, List<int[]> merged, int[] newStart, int[] newEnd, boolean isStart) {
-    int shift = 0;
-    for (int i = 0; i < merged.size(); i++) {
-      int[] span = merged.get(i);
-      if (span[1] <= p) {
-        shift = newEnd[i] - span[1];
-      } else if (span[0] < p) {
-        return isStart ? newStart[i] : newEnd[i]; // inside a redacted span: snap to its edges
+    int lo = 0;
+    int hi = merged.size();
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (merged.get(mid)[1] <= p) {
+        lo = mid + 1;
       } else {
-        break;
+        hi = mid;
       }
     }
-    return p + shift;
+    if (lo < merged.size() && merged.get(lo)[0] < p) {
+      return isStart ? newStart[lo] : newEnd[lo]; // inside a redacted span: snap to its edges
+    }
+    return lo == 0 ? p : p + newEnd[lo - 1] - merged.get(lo - 1)[1];
   }
 
   private String replacement(String category, String value) {
