@@ -41,8 +41,11 @@ public final class RegistryCodec {
   private final SchemaRegistryClient client;
   private final SubjectStrategy strategy;
   private final boolean autoRegister;
-  /** Per (writer id, reader class): empty when readable, else why not. */
-  private final Map<String, Optional<String>> readable = new ConcurrentHashMap<>();
+  /** Per (writer id, reader class): why it cannot be read, or the writer schema to read it with. */
+  private final Map<String, Readable> readable = new ConcurrentHashMap<>();
+
+  /** {@code problem} null: readable with {@code writer} ({@link PromotedStrings}). */
+  private record Readable(String problem, Schema writer) {}
 
   public RegistryCodec(SchemaRegistryClient client, SubjectStrategy strategy, boolean autoRegister) {
     this.client = client;
@@ -185,15 +188,16 @@ public final class RegistryCodec {
     int id = schemaId(bytes);
     Schema writer = writerSchema(id);
     Schema reader = SpecificData.get().getSchema(type);
-    Optional<String> problem = readable.computeIfAbsent(id + ":" + type.getName(), k -> {
+    Readable r = readable.computeIfAbsent(id + ":" + type.getName(), k -> {
       List<String> problems = Incompatibilities.check(reader, writer);
-      return problems.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", problems));
+      return problems.isEmpty() ? new Readable(null, PromotedStrings.of(writer, reader))
+          : new Readable(String.join("; ", problems), null);
     });
-    if (problem.isPresent()) {
+    if (r.problem() != null) {
       throw new IOException("schema id " + id + " (" + writer.getFullName() + ") cannot be read as "
-          + reader.getFullName() + ": " + problem.get());
+          + reader.getFullName() + ": " + r.problem());
     }
-    return read(bytes, id, AvroDatums.<T>specificReader(writer, reader));
+    return read(bytes, id, AvroDatums.<T>specificReader(r.writer(), reader));
   }
 
   private Schema writerSchema(int id) throws IOException {

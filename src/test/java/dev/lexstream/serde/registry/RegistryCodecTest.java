@@ -161,6 +161,42 @@ public class RegistryCodecTest {
   }
 
   @Test
+  void readsTextWrittenAsAvroBytesStrictlyAsUtf8() throws IOException {
+    // Avro resolution reads a writer's bytes as a reader's string, decoding them leniently (U+FFFD for
+    // invalid bytes): the codec must refuse those as it refuses an invalid string
+    String asBytes = """
+        {"type": "record", "name": "TextDocument", "namespace": "dev.lexstream.avro", "fields": [
+          {"name": "text", "type": "bytes"},
+          {"name": "tasks", "type": {"type": "array", "items": "bytes"}, "default": []},
+          {"name": "blob", "type": "bytes", "default": ""}]}""";
+    int id = registry.registerDirectly("docs-value", asBytes);
+    Schema schema = new Schema.Parser().parse(asBytes);
+    RegistryCodec codec = codec(SubjectStrategy.TOPIC, false);
+
+    GenericRecord valid = new GenericData.Record(schema);
+    valid.put("text", ByteBuffer.wrap("Café".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    valid.put("tasks", List.of(ByteBuffer.wrap(new byte[] {'t'})));
+    valid.put("blob", ByteBuffer.wrap(new byte[] {(byte) 0xFF, 0})); // skipped, never read as text
+    TextDocument doc = codec.decode(RegistryCodec.frame(id, new GenericDatumWriter<>(schema), valid), TextDocument.class);
+    assertThat(doc.getText()).isEqualTo("Café");
+    assertThat(doc.getTasks()).containsExactly("t");
+
+    GenericRecord invalid = new GenericData.Record(schema);
+    invalid.put("text", ByteBuffer.wrap(new byte[] {'o', 'k', (byte) 0xC3, '('}));
+    invalid.put("tasks", List.of());
+    invalid.put("blob", ByteBuffer.wrap(new byte[0]));
+    byte[] bytes = RegistryCodec.frame(id, new GenericDatumWriter<>(schema), invalid);
+    assertThatThrownBy(() -> codec.decode(bytes, TextDocument.class))
+        .isInstanceOf(IOException.class)
+        .hasMessage("malformed Avro body for schema id " + id + ": invalid UTF-8 in field text");
+    invalid.put("text", ByteBuffer.wrap(new byte[] {'o', 'k'}));
+    invalid.put("tasks", List.of(ByteBuffer.wrap(new byte[] {(byte) 0xC3})));
+    byte[] inTasks = RegistryCodec.frame(id, new GenericDatumWriter<>(schema), invalid);
+    assertThatThrownBy(() -> codec.decode(inTasks, TextDocument.class))
+        .isInstanceOf(IOException.class).hasMessageContaining("invalid UTF-8");
+  }
+
+  @Test
   void refusesAWriterSchemaTheClassCannotRead() {
     String other = """
         {"type": "record", "name": "TextDocument", "namespace": "elsewhere", "fields": [
