@@ -35,7 +35,8 @@ final class TextValidator {
         throw new RejectedRecordException(STAGE, "text contains an unpaired surrogate at index " + i);
       }
     }
-    String normalized = stripControls(Normalizer.normalize(text, Normalizer.Form.NFC));
+    // controls out first: one between a letter and its combining mark would keep NFC from composing them
+    String normalized = Normalizer.normalize(stripControls(text), Normalizer.Form.NFC);
     if (normalized.isBlank()) {
       throw new RejectedRecordException(STAGE, "empty text");
     }

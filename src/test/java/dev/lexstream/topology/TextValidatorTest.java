@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.lexstream.serde.RejectedRecordException;
+import java.text.Normalizer;
 import org.junit.jupiter.api.Test;
 
 class TextValidatorTest {
@@ -30,6 +31,13 @@ class TextValidatorTest {
   @Test
   void normalizesToNfc() throws Exception {
     assertThat(validator.validate("Cafe\u0301")).isEqualTo("Café");
+  }
+
+  @Test
+  void composesALetterAndItsMarkThatAControlCharacterSeparated() throws Exception {
+    String validated = validator.validate("Cafe\u0007\u0301 open");
+    assertThat(validated).isEqualTo("Caf\u00e9 open");
+    assertThat(Normalizer.isNormalized(validated, Normalizer.Form.NFC)).isTrue();
   }
 
   @Test
