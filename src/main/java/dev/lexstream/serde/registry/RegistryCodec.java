@@ -204,9 +204,10 @@ public final class RegistryCodec {
     try {
       return client.schemaById(id);
     } catch (RegistryException e) {
-      // an outage or refused credentials would fail every record alike: stop and let the operator fix it;
-      // an unknown id or a schema Lexstream cannot use (another type, references, unparsable) is this record's
-      if (e.isUnavailable() || e.status() == 401 || e.status() == 403) {
+      // an unknown id or a schema Lexstream cannot use (another type, references, unparsable) is this record's;
+      // anything else (an outage, refused credentials, a wrong registry URL) would fail every record alike:
+      // stop and let the operator fix it
+      if (!e.isAboutTheSchema()) {
         throw e;
       }
       String reason = e.getMessage();

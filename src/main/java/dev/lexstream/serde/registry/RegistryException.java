@@ -38,6 +38,15 @@ public class RegistryException extends RuntimeException {
     return status == 404;
   }
 
+  /**
+   * The registry answered about the schema itself: the id is unknown (404 with {@link #SCHEMA_NOT_FOUND}), or
+   * its schema cannot be used (an answer Lexstream cannot read as Avro). A 404 without that code is about the
+   * request, e.g. a registry URL without its path prefix, and would fail every record alike.
+   */
+  public boolean isAboutTheSchema() {
+    return status == 200 || (status == 404 && errorCode == SCHEMA_NOT_FOUND);
+  }
+
   /** The registry could not be reached, timed out or kept answering 5xx: worth trying again later. */
   public boolean isUnavailable() {
     return status == -1 || status >= 500 || status == 408 || status == 429;

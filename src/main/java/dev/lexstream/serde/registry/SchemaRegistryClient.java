@@ -249,11 +249,12 @@ public final class SchemaRegistryClient {
     try {
       answer = call("GET", "/schemas/ids/" + id, null);
     } catch (RegistryException e) {
-      if (e.isNotFound()) {
+      if (e.isAboutTheSchema()) {
         throw unusable.unknown(id, new RegistryException("unknown schema id " + id + " (" + e.getMessage() + ")",
             e.status(), e.errorCode(), e));
       }
-      // unreachable, 5xx, refused access, or an answer that is not about the id: asked again next time
+      // unreachable, 5xx, refused access, or an answer that is not about the id (a 404 for a wrong URL path):
+      // asked again next time
       throw e;
     }
     Schema schema;

@@ -238,6 +238,16 @@ public class RegistryCodecTest {
   }
 
   @Test
+  void aRegistryUrlWithoutItsPathPrefixFailsTheCallNotTheRecord() {
+    int id = registry.registerDirectly("docs-value", TextDocument.getClassSchema().toString());
+    RegistryCodec wrongPath = new RegistryCodec(new SchemaRegistryClient(
+        SchemaRegistryClient.Options.of(registry.url() + "/apis/ccompat/v7").withRetries(1, Duration.ofMillis(10))),
+        SubjectStrategy.TOPIC, false);
+    assertThatThrownBy(() -> wrongPath.decode(framed(id), TextDocument.class))
+        .isInstanceOfSatisfying(RegistryException.class, e -> assertThat(e.status()).isEqualTo(404));
+  }
+
+  @Test
   void deadLettersASecondRecordWithTheSameUnusableSchemaIdWithoutAskingTheRegistryAgain() {
     Map<Integer, String> unusable = new LinkedHashMap<>();
     unusable.put(registry.registerRaw("proto-value", "PROTOBUF",
