@@ -249,7 +249,7 @@ public final class SchemaRegistryClient {
     try {
       answer = call("GET", "/schemas/ids/" + id, null);
     } catch (RegistryException e) {
-      if (e.isAboutTheSchema()) {
+      if (e.isNotFound() && e.errorCode() == RegistryException.SCHEMA_NOT_FOUND) {
         throw unusable.unknown(id, new RegistryException("unknown schema id " + id + " (" + e.getMessage() + ")",
             e.status(), e.errorCode(), e));
       }
