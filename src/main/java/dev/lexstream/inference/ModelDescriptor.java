@@ -74,13 +74,7 @@ public record ModelDescriptor(
      * @throws IllegalArgumentException naming the key and what is allowed
      */
     public static ModelDescriptor parse(Properties p, String where) {
-        for (String key : p.stringPropertyNames()) {
-            if (!KEYS.contains(key) && !key.startsWith("id2label.")) {
-                throw new IllegalArgumentException(where + ": unknown key '" + key + "'; allowed: "
-                        + String.join(", ", sortedKeys())
-                        + ", id2label.N");
-            }
-        }
+        refuseUnknownKeys(p, where, KEYS, "id2label.");
         String kind = get(p, "kind", TEXT_EMBEDDING);
         if (!KINDS.contains(kind)) {
             throw new IllegalArgumentException(where + ": kind '" + kind + "' is not supported here; allowed: "
@@ -136,8 +130,21 @@ public record ModelDescriptor(
         return new ModelDescriptor(kind, maxTokens, labels, multiLabel, pooling, normalize, inputs, output, weights);
     }
 
-    private static List<String> sortedKeys() {
-        return KEYS.stream().sorted().toList();
+    /**
+     * Refuses a key that is neither in {@code keys} nor {@code numbered} followed by an id (null: no
+     * numbered keys), naming the file, the key and the allowed keys: a misspelled key would otherwise
+     * leave its setting at the default without a word. Shared with the seq2seq model directory.
+     *
+     * @param where names the file in the message
+     */
+    static void refuseUnknownKeys(Properties p, String where, Set<String> keys, String numbered) {
+        for (String key : p.stringPropertyNames()) {
+            if (!keys.contains(key) && (numbered == null || !key.startsWith(numbered))) {
+                throw new IllegalArgumentException(where + ": unknown key '" + key + "'; allowed: "
+                        + String.join(", ", keys.stream().sorted().toList())
+                        + (numbered == null ? "" : ", " + numbered + "N"));
+            }
+        }
     }
 
     private static List<String> labels(Properties p, String where) {

@@ -27,7 +27,8 @@ import java.util.Set;
  *   <li>{@code model.properties}: {@code kind=seq2seq}; optional {@code engine} ({@code OnnxRuntime}
  *       or {@code PyTorch}; default: ONNX Runtime when {@code encoder_model.onnx} is there, else
  *       PyTorch) and {@code max_input_tokens} (default 512; at most config.json's
- *       {@code max_position_embeddings}, where it has one);</li>
+ *       {@code max_position_embeddings}, where it has one); other keys are refused, as a
+ *       {@link ModelDescriptor} refuses them;</li>
  *   <li>{@code config.json} (Hugging Face): {@code decoder_layers} (or {@code num_decoder_layers},
  *       {@code num_layers}), {@code decoder_start_token_id}, {@code eos_token_id}, {@code pad_token_id},
  *       optional {@code forced_bos_token_id}, {@code forced_eos_token_id}, {@code bad_words_ids};</li>
@@ -44,6 +45,7 @@ public final class Seq2SeqModel implements AutoCloseable {
     public static final String KIND = "seq2seq";
     static final int DEFAULT_MAX_INPUT_TOKENS = 512;
     static final int DEFAULT_MAX_NEW_TOKENS = 128;
+    private static final Set<String> KEYS = Set.of("kind", "engine", "max_input_tokens");
 
     private final String id;
     private final String version;
@@ -100,6 +102,7 @@ public final class Seq2SeqModel implements AutoCloseable {
             throw new IllegalArgumentException("model directory " + dir + " is of kind '" + kind + "'; a seq2seq task needs "
                     + "kind=seq2seq in model.properties");
         }
+        ModelDescriptor.refuseUnknownKeys(p, dir + "/model.properties", KEYS, null);
         String eng = engine != null ? engine : p.getProperty("engine", "").strip();
         if (eng.isEmpty()) {
             eng = Files.isRegularFile(dir.resolve("encoder_model.onnx")) ? DjlSeq2SeqBackend.ONNX_RUNTIME

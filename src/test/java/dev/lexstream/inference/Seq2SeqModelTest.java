@@ -160,6 +160,26 @@ class Seq2SeqModelTest {
     }
 
     @Test
+    void unknownKeysInModelPropertiesAreRefusedWithTheAllowedOnes(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        // before: a misspelled key loaded with that setting's default, as if it were not there
+        try (var files = java.nio.file.Files.list(FIXTURE)) {
+            for (Path f : files.toList()) {
+                java.nio.file.Files.copy(f, dir.resolve(f.getFileName()));
+            }
+        }
+        java.nio.file.Files.writeString(dir.resolve("model.properties"), "kind=seq2seq\nmax_input_tokens=64\nengnie=PyTorch\n");
+        assertThatThrownBy(() -> Seq2SeqModel.load(dir, null, Device.cpu()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(dir.toAbsolutePath() + "/model.properties")
+                .hasMessageContaining("unknown key 'engnie'; allowed: engine, kind, max_input_tokens");
+        java.nio.file.Files.writeString(dir.resolve("model.properties"), "kind=seq2seq\nmax_imput_tokens=32\n");
+        assertThatThrownBy(() -> Seq2SeqModel.load(dir, null, Device.cpu()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown key 'max_imput_tokens'; allowed: engine, kind, max_input_tokens");
+    }
+
+    @Test
     void refusesEveryCallOnceClosedAsShutdownRatherThanUsingFreedMemory() {
         Seq2SeqModel model = Seq2SeqModel.load(FIXTURE, DjlSeq2SeqBackend.ONNX_RUNTIME, Device.cpu());
         long[] input = model.encode("a b c");
