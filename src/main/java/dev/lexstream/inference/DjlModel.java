@@ -43,6 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       from another model); on the CPU the table's size is found and reported;
  *   <li>a sequence of {@code max_tokens} must run (a {@code max_tokens} beyond the model's
  *       position embeddings);
+ *   <li>an {@code output=} the model names no output of is refused (with the names it has);
  *   <li>the output must have the expected rank, and a classifier as many logits as labels.
  * </ul>
  *
@@ -280,6 +281,10 @@ final class DjlModel implements AutoCloseable {
         try {
             out = run(TokenBatch.repeat(vocab.maxId(), Math.max(2, model.maxTokens())));
         } catch (RuntimeException longFailure) {
+            OutputMismatchException mismatch = outputMismatch(longFailure);
+            if (mismatch != null) { // the same on any input: nothing to retry
+                throw new InferenceException("model " + source + ": " + mismatch.getMessage(), mismatch);
+            }
             // Either the ids or the length; a short sequence of the same id tells which.
             try {
                 run(TokenBatch.repeat(vocab.maxId(), 2));
@@ -311,6 +316,16 @@ final class DjlModel implements AutoCloseable {
             runWide(TokenBatch.repeat(vocab.maxId(), Math.max(2, model.maxTokens())));
             wideRuns.set(0);
         }
+    }
+
+    /** The translator's refusal of the model's output, where that is what a run failed on; else null. */
+    private static OutputMismatchException outputMismatch(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutputMismatchException mismatch) {
+                return mismatch;
+            }
+        }
+        return null;
     }
 
     /** ONNX graphs name their inputs: compare them with the descriptor's before running anything. */

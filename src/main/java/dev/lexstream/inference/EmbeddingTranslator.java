@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslatorContext;
+import java.util.List;
+import java.util.Objects;
 
 /**
  * Batched sentence-transformers pipeline: inputs padded to the longest text of the batch (not to
@@ -32,10 +34,26 @@ final class EmbeddingTranslator implements NoBatchifyTranslator<TokenBatch, floa
         return batch.toNDList(ctx.getNDManager(), descriptor.inputs());
     }
 
-    /** The named output when the engine names its outputs (ONNX Runtime), else the first. */
-    static NDArray output(NDList list, String name) {
-        NDArray out = name == null ? null : list.get(name);
-        return out != null ? out : list.head();
+    /**
+     * The output {@code output=} names when the engine names its outputs (ONNX Runtime), else the
+     * first. A name given in model.properties must be there: read instead, the first output would
+     * pass for the one asked for.
+     *
+     * @throws OutputMismatchException when {@code output=} names none of the model's named outputs
+     */
+    static NDArray output(NDList list, ModelDescriptor descriptor) {
+        NDArray out = list.get(descriptor.output());
+        if (out != null) {
+            return out;
+        }
+        if (descriptor.outputGiven()) {
+            List<String> names = list.stream().map(NDArray::getName).filter(Objects::nonNull).toList();
+            if (!names.isEmpty()) {
+                throw new OutputMismatchException("model.properties: output '" + descriptor.output()
+                        + "' is not an output of the model; allowed: " + String.join(", ", names));
+            }
+        }
+        return list.head();
     }
 
     /** float32 data of an output (other types are rejected: convert the model to float32 outputs). */
@@ -49,7 +67,7 @@ final class EmbeddingTranslator implements NoBatchifyTranslator<TokenBatch, floa
 
     @Override
     public float[][] processOutput(TranslatorContext ctx, NDList list) {
-        NDArray hidden = output(list, descriptor.output());
+        NDArray hidden = output(list, descriptor);
         long[] shape = hidden.getShape().getShape();
         float[] h = floats(hidden);
         if (shape.length == 2) { // already pooled by the model: [batch, dim]

@@ -22,7 +22,7 @@ final class LogitsTranslator implements NoBatchifyTranslator<TokenBatch, float[]
 
     @Override
     public float[][] processOutput(TranslatorContext ctx, NDList list) {
-        NDArray logits = EmbeddingTranslator.output(list, descriptor.output());
+        NDArray logits = EmbeddingTranslator.output(list, descriptor);
         long[] shape = logits.getShape().getShape();
         if (shape.length != 2) {
             throw new IllegalStateException("expected output " + descriptor.output() + " [batch, labels], got "

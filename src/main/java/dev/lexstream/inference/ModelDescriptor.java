@@ -26,9 +26,13 @@ import java.util.TreeMap;
  * pooling=mean                      # embedding: mean (over real tokens) | cls | none (output is pooled)
  * normalize=true                    # embedding: L2-normalize the pooled vector
  * inputs=input_ids,attention_mask,token_type_ids   # model inputs, in the order a TorchScript forward() takes them
- * output=last_hidden_state          # output to read (ONNX: by name; default: last_hidden_state / logits)
+ * output=last_hidden_state          # output to read (ONNX: by name, must exist; default: last_hidden_state / logits
+ *                                   #   where the model has it, else its first output; TorchScript: the first)
  * weights=model.onnx                # which file, when the directory holds more than one *.onnx / *.pt
  * </pre>
+ *
+ * {@code outputGiven} says that {@code output} comes from the file, so a model that names its
+ * outputs must have it, rather than being the kind's default.
  */
 public record ModelDescriptor(
         String kind,
@@ -39,6 +43,7 @@ public record ModelDescriptor(
         boolean normalize,
         List<String> inputs,
         String output,
+        boolean outputGiven,
         String weights) {
 
     public static final String TEXT_EMBEDDING = "text-embedding";
@@ -62,7 +67,7 @@ public record ModelDescriptor(
     /** The descriptor of the builtin sentence encoders. */
     public static ModelDescriptor textEmbedding() {
         return new ModelDescriptor(TEXT_EMBEDDING, DEFAULT_MAX_TOKENS, List.of(), false, Pooling.MEAN, true,
-                ALL_INPUTS, "last_hidden_state", null);
+                ALL_INPUTS, "last_hidden_state", false, null);
     }
 
     public boolean isClassification() {
@@ -126,8 +131,10 @@ public record ModelDescriptor(
             }
         }
         String output = get(p, "output", classification ? "logits" : "last_hidden_state");
+        boolean outputGiven = p.getProperty("output") != null && !p.getProperty("output").isBlank();
         String weights = p.getProperty("weights") == null ? null : p.getProperty("weights").trim();
-        return new ModelDescriptor(kind, maxTokens, labels, multiLabel, pooling, normalize, inputs, output, weights);
+        return new ModelDescriptor(kind, maxTokens, labels, multiLabel, pooling, normalize, inputs, output, outputGiven,
+                weights);
     }
 
     /**

@@ -220,6 +220,24 @@ class TinyModelEnginesTest {
                 .hasMessageContaining("inputs=input_ids,attention_mask,token_type_ids (the default)");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.EMBED_ONNX, Fixtures.CLS_ONNX})
+    void aMisspelledOutputIsRefusedAtLoadWithTheModelsOutputNames(String fixture) throws IOException {
+        // before: the model's first output was read instead, whatever output= said
+        Path dir = Fixtures.copy(fixture, tmp.resolve("output"));
+        String name = fixture.equals(Fixtures.CLS_ONNX) ? "logits" : "last_hidden_state";
+        String properties = Files.readString(dir.resolve("model.properties"));
+        Files.writeString(dir.resolve("model.properties"), properties + "output=" + name + "_\n");
+        ModelSource source = ModelSource.parse(dir.toString());
+        assertThatThrownBy(() -> Models.load(source, DeviceSpec.cpu(), work(), OPTIONS).close())
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("output '" + name + "_' is not an output of the model; allowed: " + name);
+        Files.writeString(dir.resolve("model.properties"), properties + "output=" + name + "\n");
+        try (LoadedModel loaded = Models.load(ModelSource.parse(dir.toString()), DeviceSpec.cpu(), work(), OPTIONS)) {
+            assertThat(loaded.kind()).isEqualTo(fixture.equals(Fixtures.CLS_ONNX) ? "text-classification" : "text-embedding");
+        }
+    }
+
     @Test
     void gpuOnPyTorchWithoutACudaLibtorchSaysHowToGetOne() {
         DjlOffline.useWorkDir(work());
