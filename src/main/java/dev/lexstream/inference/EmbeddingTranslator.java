@@ -11,7 +11,9 @@ import java.util.Objects;
 /**
  * Batched sentence-transformers pipeline: inputs padded to the longest text of the batch (not to
  * a fixed length, which would waste compute on short texts), one forward pass, pooling over real
- * tokens only (mean, or the first token for {@code cls}), L2-normalize. Padding is masked out of
+ * tokens only (mean, or the first token for {@code cls}), L2-normalize. A model that pools itself
+ * outputs [batch, hidden], taken as it is; {@code pooling=none} says the model does, and is refused
+ * on a per-token output. Padding is masked out of
  * the pooling, so a text's vector does not depend on what it was batched with.
  *
  * <p>Pooling is plain Java over the output copy: the ONNX Runtime engine implements few NDArray
@@ -85,6 +87,12 @@ final class EmbeddingTranslator implements NoBatchifyTranslator<TokenBatch, floa
         if (shape.length != 3) {
             throw new IllegalStateException("expected output " + descriptor.output()
                     + " [batch, tokens, hidden] or [batch, hidden], got " + hidden.getShape());
+        }
+        if (descriptor.pooling() == ModelDescriptor.Pooling.NONE) { // pooling it anyway would hide the mistake
+            throw new OutputMismatchException("model.properties: pooling 'none' needs output "
+                    + (hidden.getName() != null ? hidden.getName() : descriptor.output())
+                    + " already pooled, [batch, hidden], but it is " + hidden.getShape()
+                    + ", [batch, tokens, hidden]; allowed with this output: pooling=mean, pooling=cls");
         }
         int batch = (int) shape[0];
         int seq = (int) shape[1];

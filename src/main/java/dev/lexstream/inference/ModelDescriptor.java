@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * labels=negative,neutral,positive  # classification: label of logit 0, 1, ...
  * id2label.0=negative               #   ... or one key per id, as in a Hugging Face config.json
  * multi_label=false                 # classification: sigmoid per label instead of a softmax
- * pooling=mean                      # embedding: mean (over real tokens) | cls | none (output is pooled)
+ * pooling=mean                      # embedding: mean (over real tokens) | cls | none (output is pooled:
+ *                                   #   [batch, hidden]; refused at load on a [batch, tokens, hidden] output)
  * normalize=true                    # embedding: L2-normalize the pooled vector
  * inputs=input_ids,attention_mask,token_type_ids   # model inputs, in the order a TorchScript forward() takes them
  * output=last_hidden_state          # output to read (ONNX: by name, must exist; default: last_hidden_state / logits

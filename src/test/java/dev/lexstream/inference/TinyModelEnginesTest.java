@@ -238,6 +238,21 @@ class TinyModelEnginesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.EMBED_PT, Fixtures.EMBED_ONNX})
+    void poolingNoneOnPerTokenOutputIsRefusedAtLoad(String fixture) throws IOException {
+        // pooling=none means the output is already one vector per text; before, a [batch, tokens,
+        // hidden] output was mean-pooled anyway, as if pooling=mean had been written
+        Path dir = Fixtures.copy(fixture, tmp.resolve("pooling"));
+        Files.writeString(dir.resolve("model.properties"), "kind=text-embedding\nmax_tokens=64\npooling=none\n");
+        ModelSource source = ModelSource.parse(dir.toString());
+        assertThatThrownBy(() -> DjlTextEmbedder.load(source, DeviceSpec.cpu(), work(), OPTIONS).close())
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("pooling 'none' needs output last_hidden_state already pooled, [batch, hidden]")
+                .hasMessageContaining("but it is (1, 64, 32), [batch, tokens, hidden]")
+                .hasMessageContaining("allowed with this output: pooling=mean, pooling=cls");
+    }
+
     @Test
     void gpuOnPyTorchWithoutACudaLibtorchSaysHowToGetOne() {
         DjlOffline.useWorkDir(work());
