@@ -138,9 +138,16 @@ public final class DjlTextEmbedder implements TextEmbedder {
         return model.resolved().format().engine();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws InferenceException also when a vector holds a NaN or infinite value (checked here,
+     *     where every embedding of a loaded model passes), so that the caller isolates the text as
+     *     for any other model failure instead of classifying a NaN vector
+     */
     @Override
     public float[][] embed(List<String> texts) {
-        return model.predict(texts);
+        return Vectors.requireFinite(model.predict(texts), modelId());
     }
 
     @Override

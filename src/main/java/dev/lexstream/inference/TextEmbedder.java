@@ -34,6 +34,7 @@ public interface TextEmbedder extends LoadedModel {
      * the longest text makes very mixed batches wasteful.
      *
      * @return one L2-normalized vector per text, in input order
+     * @throws InferenceException when the model fails, or returns a NaN or infinite value
      */
     float[][] embed(List<String> texts);
 

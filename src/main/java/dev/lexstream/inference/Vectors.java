@@ -5,6 +5,25 @@ final class Vectors {
 
     private Vectors() {}
 
+    /**
+     * Checks that every value is finite: one comparison per value, next to a forward pass.
+     *
+     * @throws InferenceException naming the first NaN or infinite value and its text: a broken
+     *     model's output, which a classifier would give the first label with NaN scores
+     */
+    static float[][] requireFinite(float[][] vectors, String model) {
+        for (int i = 0; i < vectors.length; i++) {
+            float[] v = vectors[i];
+            for (int d = 0; d < v.length; d++) {
+                if (!Float.isFinite(v[d])) {
+                    throw new InferenceException("model " + model + " returned an embedding with " + v[d]
+                            + " at dimension " + d + " for text " + i + " of " + vectors.length, null);
+                }
+            }
+        }
+        return vectors;
+    }
+
     /** Normalizes in place; a zero vector stays zero rather than becoming NaN. */
     static float[] normalize(float[] v) {
         double sum = 0;

@@ -50,6 +50,44 @@ final class Fixtures {
         }
     }
 
+    /**
+     * Sets row {@code row} of the float initializer {@code tensor} of an ONNX file to {@code value},
+     * in place: the row's bytes are found in the file and overwritten, so the rest of the file is
+     * left as the exporter wrote it. On {@code word_embeddings.weight}, a model broken for one token.
+     */
+    static void setOnnxRow(Path onnx, String tensor, int row, float value) {
+        try {
+            OnnxModelFile.Tensor t = OnnxModelFile.read(onnx).initializers().get(tensor);
+            int width = (int) t.dims()[1];
+            byte[] old = t.raw().substring(row * width * 4, (row + 1) * width * 4).toByteArray();
+            byte[] file = Files.readAllBytes(onnx);
+            int at = indexOf(file, old);
+            if (at < 0 || indexOf(java.util.Arrays.copyOfRange(file, at + 1, file.length), old) >= 0) {
+                throw new IllegalStateException("row " + row + " of " + tensor + " is not in " + onnx + " exactly once");
+            }
+            java.nio.ByteBuffer values = java.nio.ByteBuffer.wrap(file, at, old.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < width; i++) {
+                values.putFloat(value);
+            }
+            Files.write(onnx, file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
     static JsonNode reference(String name) {
         try {
             return new ObjectMapper().readTree(dir(name).resolve("reference.json").toFile());

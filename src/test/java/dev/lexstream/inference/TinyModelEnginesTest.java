@@ -137,6 +137,29 @@ class TinyModelEnginesTest {
     }
 
     @Test
+    void aNonFiniteEmbeddingFailsTheCallSoTheTextCanBeIsolated() {
+        // a model broken for one token: "cat" (id 26, in the first text only) embeds as NaN, and with it
+        // every token of a text that holds it; before, embed returned the NaN vector, and zero-shot
+        // classification gave it the first label with NaN scores, into the enriched topic
+        JsonNode ref = Fixtures.reference(Fixtures.EMBED_ONNX);
+        assertThat(ref.get("ids").get(0).toString()).contains(",26,");
+        Path dir = Fixtures.copy(Fixtures.EMBED_ONNX, tmp.resolve("nan"));
+        Fixtures.setOnnxRow(dir.resolve("model.onnx"), "word_embeddings.weight", 26, Float.NaN);
+        List<String> texts = Fixtures.texts(ref);
+        float[][] expected = Fixtures.matrix(ref.get("embeddings"));
+        try (TextEmbedder e = DjlTextEmbedder.load(ModelSource.parse(dir.toString()), DeviceSpec.cpu(), work(), OPTIONS)) {
+            assertThatThrownBy(() -> e.embed(texts)).isInstanceOf(InferenceException.class).hasMessageContaining("NaN");
+            assertThatThrownBy(() -> e.embed(List.of(texts.get(0)))).isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("text 0 of 1");
+            // the other texts are unharmed, batched together: what bisection leaves once the text is isolated
+            float[][] rest = e.embed(texts.subList(1, texts.size()));
+            for (int i = 1; i < texts.size(); i++) {
+                assertThat(Fixtures.maxAbsDiff(rest[i - 1], expected[i])).as(texts.get(i)).isLessThan(1e-5f);
+            }
+        }
+    }
+
+    @Test
     void multiLabelModelsGiveIndependentSigmoids() throws IOException {
         JsonNode ref = Fixtures.reference(Fixtures.CLS_ONNX);
         Path dir = Fixtures.copy(Fixtures.CLS_ONNX, tmp.resolve("multi"));
