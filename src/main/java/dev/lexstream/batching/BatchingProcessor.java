@@ -137,7 +137,7 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
   public void process(Record<byte[], V> record) {
     forwardFinished();
     RecordMetadata meta = context.recordMetadata().orElseThrow();
-    int tokens = tokenCounter.applyAsInt(record.value());
+    int tokens = count(record.value());
     if (!policy.admits(batch.size(), longest, tokens)) {
       flush(batch.size() + 1 > policy.maxRecords() ? FlushListener.RECORDS : FlushListener.TOKENS);
     }
@@ -150,6 +150,23 @@ public final class BatchingProcessor<V> implements Processor<byte[], V, byte[], 
       flush(batch.size() >= policy.maxRecords() ? FlushListener.RECORDS : FlushListener.TOKENS);
     } else if (idle()) {
       flush(FlushListener.IDLE);
+    }
+  }
+
+  /**
+   * The record's tokens, or the whole budget when the tokenizer fails on it: thrown here, on the stream
+   * thread, it would stop the task and, on every restart, again at the same record; budgeted whole, the
+   * record runs in a batch of its own, where the model's failure on it is isolated and dead-lettered with
+   * its reason like any other.
+   */
+  private int count(V value) {
+    try {
+      return tokenCounter.applyAsInt(value);
+    } catch (RuntimeException e) {
+      if (Shutdown.caused(e)) {
+        throw e;
+      }
+      return policy.maxTokens();
     }
   }
 

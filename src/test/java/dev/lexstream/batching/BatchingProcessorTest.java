@@ -118,6 +118,26 @@ class BatchingProcessorTest {
   }
 
   @Test
+  void aRecordTheTokenizerFailsOnRunsInABatchOfItsOwnInsteadOfStoppingTheTask() {
+    BatchingProcessor<String> processor = new BatchingProcessor<>(STORE, new BatchPolicy(3, 10, Duration.ofSeconds(10), 2,
+        false), CODEC, v -> {
+          if (v.equals("bad")) {
+            throw new IllegalStateException("tokenizer failed");
+          }
+          return v.length();
+        }, batch -> {
+          batches.add(List.copyOf(batch));
+          return List.of();
+        }, control);
+    processor.init(context);
+    send(processor, "a");
+    send(processor, "bad");
+    send(processor, "c");
+    assertThat(batches).containsExactly(List.of("a"), List.of("bad"));
+    assertThat(stored()).isEqualTo(1);
+  }
+
+  @Test
   void flushesWhenMaxRecordsIsReached() {
     BatchingProcessor<String> processor = processor(3, 1000, Duration.ofSeconds(10));
     send(processor, "a");
