@@ -68,13 +68,23 @@ public final class Verdicts {
     boolean output = false;
     for (dev.lexstream.avro.Finding f : verdict.getFindings()) {
       if (SafetyAction.DROP.yamlName().equals(f.getAction())) {
-        if (!f.getCategory().startsWith("output.")) {
+        if (!fromOutputCheck(f)) {
           return false;
         }
         output = true;
       }
     }
     return output;
+  }
+
+  /**
+   * An output check's finding: its category, or, for a detector that threw (whose category is
+   * {@link Categories#DETECTOR_ERROR} on both sides), its detector ({@code output.language:...},
+   * {@code output-embedding:...}, {@code output.toxicity:...}).
+   */
+  private static boolean fromOutputCheck(dev.lexstream.avro.Finding f) {
+    return f.getCategory().startsWith("output.")
+        || f.getCategory().equals(Categories.DETECTOR_ERROR) && f.getDetector().startsWith("output");
   }
 
   private static dev.lexstream.avro.Finding avro(Acted a) {
