@@ -44,7 +44,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>a sequence of {@code max_tokens} must run (a {@code max_tokens} beyond the model's
  *       position embeddings);
  *   <li>an {@code output=} the model names no output of is refused (with the names it has);
- *   <li>the output must have the expected rank ({@code pooling=none}: already pooled), and a
+ *   <li>the output must have the expected rank ({@code pooling=none}: already pooled; a written
+ *       {@code mean} or {@code cls}: one vector per token), and a
  *       classifier as many logits as labels.
  * </ul>
  *

@@ -13,7 +13,7 @@ import java.util.Objects;
  * a fixed length, which would waste compute on short texts), one forward pass, pooling over real
  * tokens only (mean, or the first token for {@code cls}), L2-normalize. A model that pools itself
  * outputs [batch, hidden], taken as it is; {@code pooling=none} says the model does, and is refused
- * on a per-token output. Padding is masked out of
+ * on a per-token output, as an explicit {@code mean} or {@code cls} is on a pooled one. Padding is masked out of
  * the pooling, so a text's vector does not depend on what it was batched with.
  *
  * <p>Pooling is plain Java over the output copy: the ONNX Runtime engine implements few NDArray
@@ -58,6 +58,11 @@ final class EmbeddingTranslator implements NoBatchifyTranslator<TokenBatch, floa
         return list.head();
     }
 
+    /** The output's name where the engine gives one (ONNX Runtime), else the one model.properties asks for. */
+    static String name(NDArray out, ModelDescriptor descriptor) {
+        return out.getName() != null && !out.getName().isEmpty() ? out.getName() : descriptor.output();
+    }
+
     /** float32 data of an output (other types are rejected: convert the model to float32 outputs). */
     static float[] floats(NDArray array) {
         if (array.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
@@ -73,6 +78,14 @@ final class EmbeddingTranslator implements NoBatchifyTranslator<TokenBatch, floa
         long[] shape = hidden.getShape().getShape();
         float[] h = floats(hidden);
         if (shape.length == 2) { // already pooled by the model: [batch, dim]
+            if (descriptor.poolingGiven() && descriptor.pooling() != ModelDescriptor.Pooling.NONE) {
+                // taking the vectors as they are would ignore the pooling asked for without a word
+                String pooling = descriptor.pooling().name().toLowerCase(java.util.Locale.ROOT);
+                throw new OutputMismatchException("model.properties: pooling '" + pooling + "' needs output "
+                        + name(hidden, descriptor) + " of one vector per token, [batch, tokens, hidden], but it is "
+                        + hidden.getShape() + ", [batch, hidden]: the model pools itself; allowed with this output: "
+                        + "pooling=none");
+            }
             int batch = (int) shape[0];
             int dim = (int) shape[1];
             float[][] out = new float[batch][dim];
@@ -90,7 +103,7 @@ final class EmbeddingTranslator implements NoBatchifyTranslator<TokenBatch, floa
         }
         if (descriptor.pooling() == ModelDescriptor.Pooling.NONE) { // pooling it anyway would hide the mistake
             throw new OutputMismatchException("model.properties: pooling 'none' needs output "
-                    + (hidden.getName() != null ? hidden.getName() : descriptor.output())
+                    + name(hidden, descriptor)
                     + " already pooled, [batch, hidden], but it is " + hidden.getShape()
                     + ", [batch, tokens, hidden]; allowed with this output: pooling=mean, pooling=cls");
         }

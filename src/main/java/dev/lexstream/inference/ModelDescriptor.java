@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * id2label.0=negative               #   ... or one key per id, as in a Hugging Face config.json
  * multi_label=false                 # classification: sigmoid per label instead of a softmax
  * pooling=mean                      # embedding: mean (over real tokens) | cls | none (output is pooled:
- *                                   #   [batch, hidden]; refused at load on a [batch, tokens, hidden] output)
+ *                                   #   [batch, hidden]; refused at load on a [batch, tokens, hidden] output,
+ *                                   #   as an explicit mean / cls is on a [batch, hidden] one)
  * normalize=true                    # embedding: L2-normalize the pooled vector
  * inputs=input_ids,attention_mask,token_type_ids   # model inputs, in the order a TorchScript forward() takes them
  * output=last_hidden_state          # output to read (ONNX: by name, must exist; default: last_hidden_state / logits
@@ -33,7 +34,9 @@ import java.util.TreeMap;
  * </pre>
  *
  * {@code outputGiven} says that {@code output} comes from the file, so a model that names its
- * outputs must have it, rather than being the kind's default.
+ * outputs must have it, rather than being the kind's default. {@code poolingGiven} likewise says
+ * that {@code pooling} was written: the default {@code mean} takes a model that pools itself as it
+ * is, but a written {@code mean} or {@code cls} on such a model asks for what it cannot do.
  */
 public record ModelDescriptor(
         String kind,
@@ -41,6 +44,7 @@ public record ModelDescriptor(
         List<String> labels,
         boolean multiLabel,
         Pooling pooling,
+        boolean poolingGiven,
         boolean normalize,
         List<String> inputs,
         String output,
@@ -67,7 +71,7 @@ public record ModelDescriptor(
 
     /** The descriptor of the builtin sentence encoders. */
     public static ModelDescriptor textEmbedding() {
-        return new ModelDescriptor(TEXT_EMBEDDING, DEFAULT_MAX_TOKENS, List.of(), false, Pooling.MEAN, true,
+        return new ModelDescriptor(TEXT_EMBEDDING, DEFAULT_MAX_TOKENS, List.of(), false, Pooling.MEAN, false, true,
                 ALL_INPUTS, "last_hidden_state", false, null);
     }
 
@@ -120,6 +124,7 @@ public record ModelDescriptor(
             throw new IllegalArgumentException(where + ": pooling '" + p.getProperty("pooling").trim()
                     + "' is not allowed; allowed: mean, cls, none");
         }
+        boolean poolingGiven = p.getProperty("pooling") != null && !p.getProperty("pooling").isBlank();
         boolean normalize = bool(p, "normalize", true, where);
         List<String> inputs = ALL_INPUTS;
         String in = p.getProperty("inputs");
@@ -134,8 +139,8 @@ public record ModelDescriptor(
         String output = get(p, "output", classification ? "logits" : "last_hidden_state");
         boolean outputGiven = p.getProperty("output") != null && !p.getProperty("output").isBlank();
         String weights = p.getProperty("weights") == null ? null : p.getProperty("weights").trim();
-        return new ModelDescriptor(kind, maxTokens, labels, multiLabel, pooling, normalize, inputs, output, outputGiven,
-                weights);
+        return new ModelDescriptor(kind, maxTokens, labels, multiLabel, pooling, poolingGiven, normalize, inputs, output,
+                outputGiven, weights);
     }
 
     /**

@@ -29,6 +29,8 @@ class ModelDescriptorTest {
         assertThat(d).isEqualTo(ModelDescriptor.textEmbedding());
         assertThat(d.inputs()).containsExactly("input_ids", "attention_mask", "token_type_ids");
         assertThat(d.output()).isEqualTo("last_hidden_state");
+        assertThat(d.poolingGiven()).isFalse();
+        assertThat(parse("pooling=mean\n").poolingGiven()).isTrue();
     }
 
     @Test

@@ -276,6 +276,40 @@ class TinyModelEnginesTest {
                 .hasMessageContaining("allowed with this output: pooling=mean, pooling=cls");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.CLS_PT, Fixtures.CLS_ONNX})
+    void poolingClsOrMeanOnAnAlreadyPooledOutputIsRefusedAtLoad(String fixture) throws IOException {
+        // a classifier's logits, [batch, 3], read as a model that pools itself; before, pooling=cls and
+        // pooling=mean loaded and gave the normalized output as it is, what pooling=none gives
+        JsonNode ref = Fixtures.reference(fixture);
+        List<String> texts = Fixtures.texts(ref);
+        float[][] logits = Fixtures.matrix(ref.get("logits"));
+        Path dir = Fixtures.copy(fixture, tmp.resolve("pooled"));
+        boolean onnx = fixture.equals(Fixtures.CLS_ONNX);
+        String properties = "kind=text-embedding\nmax_tokens=64\n" + (onnx ? "inputs=input_ids,attention_mask\n" : "");
+        String output = onnx ? "logits" : "last_hidden_state"; // TorchScript outputs are unnamed: the one asked for
+        for (String pooling : List.of("cls", "mean")) {
+            Files.writeString(dir.resolve("model.properties"), properties + "pooling=" + pooling + "\n");
+            ModelSource source = ModelSource.parse(dir.toString());
+            assertThatThrownBy(() -> DjlTextEmbedder.load(source, DeviceSpec.cpu(), work(), OPTIONS).close())
+                    .as("pooling=%s", pooling)
+                    .isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("pooling '" + pooling + "' needs output " + output + " of one vector per token, "
+                            + "[batch, tokens, hidden]")
+                    .hasMessageContaining("but it is (1, 3), [batch, hidden]")
+                    .hasMessageContaining("allowed with this output: pooling=none");
+        }
+        // pooling=none, or no pooling= at all, takes the pooled output as it is
+        for (String pooling : List.of("pooling=none\n", "")) {
+            Files.writeString(dir.resolve("model.properties"), properties + pooling);
+            try (TextEmbedder e = DjlTextEmbedder.load(ModelSource.parse(dir.toString()), DeviceSpec.cpu(), work(), OPTIONS)) {
+                assertThat(e.dimension()).isEqualTo(3);
+                float[] expected = Vectors.normalize(logits[0].clone());
+                assertThat(Fixtures.maxAbsDiff(e.embed(List.of(texts.get(0)))[0], expected)).as(pooling).isLessThan(1e-4f);
+            }
+        }
+    }
+
     @Test
     void gpuOnPyTorchWithoutACudaLibtorchSaysHowToGetOne() {
         DjlOffline.useWorkDir(work());
