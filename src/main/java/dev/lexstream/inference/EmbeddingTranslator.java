@@ -63,6 +63,19 @@ final class EmbeddingTranslator implements NoBatchifyTranslator<TokenBatch, floa
         return out.getName() != null && !out.getName().isEmpty() ? out.getName() : descriptor.output();
     }
 
+    /**
+     * Refuses an output of another rank than the kind reads, naming the output read and its rank:
+     * thrown as {@link OutputMismatchException}, which the load probe reports at once, since a rank
+     * is the same on any input (retried on shorter ones, it ended as "fails on a 2-token input").
+     */
+    static OutputMismatchException wrongRank(NDArray out, ModelDescriptor descriptor, String expected) {
+        String name = name(out, descriptor);
+        String fallback = name.equals(descriptor.output()) ? ""
+                : " (the model has no output '" + descriptor.output() + "'; its first output was read)";
+        return new OutputMismatchException("output " + name + " is " + out.getShape() + ", rank "
+                + out.getShape().dimension() + ", but a " + descriptor.kind() + " model's " + expected + fallback);
+    }
+
     /** float32 data of an output (other types are rejected: convert the model to float32 outputs). */
     static float[] floats(NDArray array) {
         if (array.getDataType() != ai.djl.ndarray.types.DataType.FLOAT32) {
@@ -98,8 +111,8 @@ final class EmbeddingTranslator implements NoBatchifyTranslator<TokenBatch, floa
             return out;
         }
         if (shape.length != 3) {
-            throw new IllegalStateException("expected output " + descriptor.output()
-                    + " [batch, tokens, hidden] or [batch, hidden], got " + hidden.getShape());
+            throw wrongRank(hidden, descriptor,
+                    "output is [batch, tokens, hidden], rank 3, or already pooled, [batch, hidden], rank 2");
         }
         if (descriptor.pooling() == ModelDescriptor.Pooling.NONE) { // pooling it anyway would hide the mistake
             throw new OutputMismatchException("model.properties: pooling 'none' needs output "

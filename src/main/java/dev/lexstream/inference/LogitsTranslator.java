@@ -25,8 +25,7 @@ final class LogitsTranslator implements NoBatchifyTranslator<TokenBatch, float[]
         NDArray logits = EmbeddingTranslator.output(list, descriptor);
         long[] shape = logits.getShape().getShape();
         if (shape.length != 2) {
-            throw new IllegalStateException("expected output " + descriptor.output() + " [batch, labels], got "
-                    + logits.getShape());
+            throw EmbeddingTranslator.wrongRank(logits, descriptor, "logits are [batch, labels], rank 2");
         }
         int batch = (int) shape[0];
         int n = (int) shape[1];

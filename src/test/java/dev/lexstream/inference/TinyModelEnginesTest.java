@@ -6,6 +6,10 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -307,6 +311,39 @@ class TinyModelEnginesTest {
                 float[] expected = Vectors.normalize(logits[0].clone());
                 assertThat(Fixtures.maxAbsDiff(e.embed(List.of(texts.get(0)))[0], expected)).as(pooling).isLessThan(1e-4f);
             }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.EMBED_PT, Fixtures.EMBED_ONNX})
+    void aClassifierOutputOfAnotherRankIsReportedAtLoadByTheOutputRead(String fixture) throws IOException {
+        // an encoder labelled a classifier: it has no output 'logits', so its first output,
+        // last_hidden_state (ONNX names it; TorchScript outputs are unnamed), is read. Before, the error
+        // named 'logits' and, retried on shorter inputs, ended as "fails on a 2-token input"
+        Path dir = Fixtures.copy(fixture, tmp.resolve("rank"));
+        Files.writeString(dir.resolve("model.properties"), "kind=text-classification\nmax_tokens=64\nlabels=a,b,c\n");
+        boolean onnx = fixture.equals(Fixtures.EMBED_ONNX);
+        assertThatThrownBy(() -> DjlTextClassifier.load(ModelSource.parse(dir.toString()), DeviceSpec.cpu(), work(), OPTIONS))
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("output " + (onnx ? "last_hidden_state" : "logits") + " is (1, 64, 32), rank 3, "
+                        + "but a text-classification model's logits are [batch, labels], rank 2")
+                .hasMessageContaining(onnx ? "the model has no output 'logits'; its first output was read" : "")
+                .hasMessageNotContaining("2-token");
+    }
+
+    @Test
+    void anEmbeddingOutputOfNeitherRankIsReportedByTheOutputRead() {
+        DjlOffline.useWorkDir(work());
+        EmbeddingTranslator translator = new EmbeddingTranslator(ModelDescriptor.textEmbedding());
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            NDArray out = manager.create(new float[16], new Shape(1, 2, 2, 4));
+            out.setName("hidden_states");
+            // an OutputMismatchException, which the load probe reports at once instead of retrying shorter inputs
+            assertThatThrownBy(() -> translator.processOutput(null, new NDList(out)))
+                    .isInstanceOf(OutputMismatchException.class)
+                    .hasMessageContaining("output hidden_states is (1, 2, 2, 4), rank 4, but a text-embedding model's "
+                            + "output is [batch, tokens, hidden], rank 3, or already pooled, [batch, hidden], rank 2")
+                    .hasMessageContaining("the model has no output 'last_hidden_state'; its first output was read");
         }
     }
 
