@@ -46,7 +46,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>an {@code output=} the model names no output of is refused (with the names it has);
  *   <li>the output must have the expected rank ({@code pooling=none}: already pooled; a written
  *       {@code mean} or {@code cls}: one vector per token), and a
- *       classifier as many logits as labels.
+ *       classifier as many logits as labels;
+ *   <li>a model that returns NaN or infinite values on the probe's input and on 2 tokens of id 0
+ *       is refused (it would fail every record); NaN on the probe's input alone loads, with a
+ *       warning.
  * </ul>
  *
  * The probes double as the warm-up, so the first real batch pays no start-up cost.
@@ -279,9 +282,10 @@ final class DjlModel implements AutoCloseable {
     private void probe(ModelSource source, TokenizerInfo vocab) {
         ModelDescriptor d = model.descriptor();
         checkInputNames(source, d);
+        int length = Math.max(2, model.maxTokens());
         float[][] out;
         try {
-            out = run(TokenBatch.repeat(vocab.maxId(), Math.max(2, model.maxTokens())));
+            out = run(TokenBatch.repeat(vocab.maxId(), length));
         } catch (RuntimeException longFailure) {
             OutputMismatchException mismatch = outputMismatch(longFailure);
             if (mismatch != null) { // the same on any input: nothing to retry
@@ -314,10 +318,35 @@ final class DjlModel implements AutoCloseable {
             throw new InferenceException("model " + source + " outputs " + outputWidth + " logits but its "
                     + "model.properties names " + d.labels().size() + " labels " + d.labels(), null);
         }
+        checkFinite(source, out, length + " tokens of id " + vocab.maxId());
         if (wide != null) { // the same file, so it passes too; this is its warm-up
             runWide(TokenBatch.repeat(vocab.maxId(), Math.max(2, model.maxTokens())));
             wideRuns.set(0);
         }
+    }
+
+    /**
+     * Refuses a model that returns NaN or infinite values on the probe's input and on 2 tokens of id
+     * 0 as well: it would fail every record at run time, each dead-lettered alone after bisection
+     * (an fp16 export that overflows, a corrupted weights file). NaN on the probe's input alone is a
+     * model broken for its token or its length, which loads: the texts that hold them fail one by
+     * one, as for any other token (see {@link Vectors#requireFinite}).
+     */
+    private void checkFinite(ModelSource source, float[][] out, String input) {
+        int[] at = Vectors.firstNonFinite(out);
+        if (at == null) {
+            return;
+        }
+        String value = out[at[0]][at[1]] + " (" + (model.descriptor().isClassification() ? "logit " : "dimension ")
+                + at[1] + ")";
+        if (Vectors.firstNonFinite(run(TokenBatch.repeat(0, 2))) != null) {
+            throw new InferenceException("model " + source + " returned " + value + " on the load probe's input of "
+                    + input + ", and on 2 tokens of id 0: a model that returns NaN or infinite values whatever the "
+                    + "input would fail every record; check its weights (a corrupted file, an fp16 export that "
+                    + "overflows)", null);
+        }
+        LOG.warn("Model {} returned {} on the load probe's input of {} but not on 2 tokens of id 0: it is broken for "
+                + "that token or that length, and texts that hold them will fail one by one", source, value, input);
     }
 
     /** The translator's refusal of the model's output, where that is what a run failed on; else null. */

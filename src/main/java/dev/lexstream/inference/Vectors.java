@@ -12,16 +12,25 @@ final class Vectors {
      *     model's output, which a classifier would give the first label with NaN scores
      */
     static float[][] requireFinite(float[][] vectors, String model) {
-        for (int i = 0; i < vectors.length; i++) {
-            float[] v = vectors[i];
+        int[] at = firstNonFinite(vectors);
+        if (at != null) {
+            throw new InferenceException("model " + model + " returned an embedding with " + vectors[at[0]][at[1]]
+                    + " at dimension " + at[1] + " for text " + at[0] + " of " + vectors.length, null);
+        }
+        return vectors;
+    }
+
+    /** Where the first NaN or infinite value is, as {row, index}; null when every value is finite. */
+    static int[] firstNonFinite(float[][] rows) {
+        for (int i = 0; i < rows.length; i++) {
+            float[] v = rows[i];
             for (int d = 0; d < v.length; d++) {
                 if (!Float.isFinite(v[d])) {
-                    throw new InferenceException("model " + model + " returned an embedding with " + v[d]
-                            + " at dimension " + d + " for text " + i + " of " + vectors.length, null);
+                    return new int[] {i, d};
                 }
             }
         }
-        return vectors;
+        return null;
     }
 
     /** Normalizes in place; a zero vector stays zero rather than becoming NaN. */

@@ -163,6 +163,44 @@ class TinyModelEnginesTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {Fixtures.EMBED_ONNX, Fixtures.CLS_ONNX})
+    void aModelThatReturnsNaNOnTheProbeInputsIsRefusedAtLoad(String fixture) {
+        // position 0 set to NaN: every text holds it, so every record would fail; before, the model
+        // loaded and each record was dead-lettered alone after bisection
+        Path dir = Fixtures.copy(fixture, tmp.resolve("nan-everywhere"));
+        boolean cls = fixture.equals(Fixtures.CLS_ONNX);
+        Fixtures.setOnnxRow(dir.resolve("model.onnx"), (cls ? "inner.bert." : "") + "position_embeddings.weight", 0,
+                Float.NaN);
+        ModelSource source = ModelSource.parse(dir.toString());
+        assertThatThrownBy(() -> Models.load(source, DeviceSpec.cpu(), work(), OPTIONS).close())
+                .isInstanceOf(InferenceException.class)
+                .hasMessageContaining("model " + source + " returned NaN (" + (cls ? "logit" : "dimension") + " 0)")
+                .hasMessageContaining("on the load probe's input of 64 tokens of id 124, and on 2 tokens of id 0");
+    }
+
+    @Test
+    void aModelBrokenOnlyForTheProbesTokenStillLoads() {
+        // the probe runs the largest id, 124: NaN there (as for 'cat' in the test above) is one token's
+        // fault, and the texts without it embed as before
+        JsonNode ref = Fixtures.reference(Fixtures.EMBED_ONNX);
+        assertThat(ref.get("ids").get(4).toString()).contains(",124,");
+        Path dir = Fixtures.copy(Fixtures.EMBED_ONNX, tmp.resolve("nan-max-id"));
+        Fixtures.setOnnxRow(dir.resolve("model.onnx"), "word_embeddings.weight", 124, Float.NaN);
+        List<String> texts = Fixtures.texts(ref);
+        float[][] expected = Fixtures.matrix(ref.get("embeddings"));
+        try (TextEmbedder e = DjlTextEmbedder.load(ModelSource.parse(dir.toString()), DeviceSpec.cpu(), work(), OPTIONS)) {
+            assertThatThrownBy(() -> e.embed(List.of(texts.get(4)))).isInstanceOf(InferenceException.class)
+                    .hasMessageContaining("NaN");
+            for (int i = 0; i < texts.size(); i++) {
+                if (i != 4) {
+                    assertThat(Fixtures.maxAbsDiff(e.embed(List.of(texts.get(i)))[0], expected[i])).as(texts.get(i))
+                            .isLessThan(1e-5f);
+                }
+            }
+        }
+    }
+
     @Test
     void multiLabelModelsGiveIndependentSigmoids() throws IOException {
         JsonNode ref = Fixtures.reference(Fixtures.CLS_ONNX);
