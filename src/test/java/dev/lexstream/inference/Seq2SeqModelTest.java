@@ -129,15 +129,20 @@ class Seq2SeqModelTest {
                 .hasMessageContaining("has no encoder_model.onnx (a merged decoder is not supported");
     }
 
-    @Test
-    void maxInputTokensBeyondThePositionEmbeddingsIsRefusedAtLoad(@org.junit.jupiter.api.io.TempDir Path dir)
-            throws Exception {
-        // the fixture's encoder has 64 positions: a longer input fails in the model, on every long record
+    /** The tiny seq2seq fixture's files in {@code dir}, for a test to write its own model.properties. */
+    private static void copyFixture(Path dir) throws java.io.IOException {
         try (var files = java.nio.file.Files.list(FIXTURE)) {
             for (Path f : files.toList()) {
                 java.nio.file.Files.copy(f, dir.resolve(f.getFileName()));
             }
         }
+    }
+
+    @Test
+    void maxInputTokensBeyondThePositionEmbeddingsIsRefusedAtLoad(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        // the fixture's encoder has 64 positions: a longer input fails in the model, on every long record
+        copyFixture(dir);
         java.nio.file.Files.writeString(dir.resolve("model.properties"), "kind=seq2seq\n");
         assertThatThrownBy(() -> Seq2SeqModel.load(dir, null, Device.cpu()))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -163,11 +168,7 @@ class Seq2SeqModelTest {
     void unknownKeysInModelPropertiesAreRefusedWithTheAllowedOnes(@org.junit.jupiter.api.io.TempDir Path dir)
             throws Exception {
         // before: a misspelled key loaded with that setting's default, as if it were not there
-        try (var files = java.nio.file.Files.list(FIXTURE)) {
-            for (Path f : files.toList()) {
-                java.nio.file.Files.copy(f, dir.resolve(f.getFileName()));
-            }
-        }
+        copyFixture(dir);
         java.nio.file.Files.writeString(dir.resolve("model.properties"), "kind=seq2seq\nmax_input_tokens=64\nengnie=PyTorch\n");
         assertThatThrownBy(() -> Seq2SeqModel.load(dir, null, Device.cpu()))
                 .isInstanceOf(IllegalArgumentException.class)
