@@ -3,15 +3,17 @@ package dev.lexstream.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.lexstream.serde.AvroJson;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -45,7 +47,7 @@ final class ProduceCommand implements Callable<Integer> {
   String topic;
 
   @Option(names = "--format", defaultValue = "text",
-      description = "text: each line is the record value; jsonl: each line is a JSON object, whose optional \"key\" "
+      description = "text: each line is the record value, its bytes as they are (invalid UTF-8 included); jsonl: each line is a JSON object, whose optional \"key\" "
           + "field becomes the record key. Allowed: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.")
   Format format;
 
@@ -93,25 +95,64 @@ final class ProduceCommand implements Callable<Integer> {
   /** The records of every input line, in order; a line that is not one is a usage error naming it. */
   private List<ProducerRecord<byte[], byte[]>> readRecords() throws IOException {
     List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-    try (BufferedReader in = open()) {
-      String line;
-      long lineNo = 0;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
-        if (line.isBlank() && format == Format.jsonl) {
-          continue;
-        }
-        records.add(format == Format.text
-            ? new ProducerRecord<>(topic, null, line.getBytes(StandardCharsets.UTF_8))
-            : jsonRecord(line, lineNo));
+    long lineNo = 0;
+    for (byte[] line : lines(readInput())) {
+      lineNo++;
+      if (format == Format.text) {
+        // the line's bytes as they are: decoding them first would replace invalid UTF-8 with U+FFFD (or fail
+        // on --file), and writing a producer's bad bytes is how an operator checks the dead-letter path
+        records.add(new ProducerRecord<>(topic, null, line));
+        continue;
+      }
+      String text = strictUtf8(line, lineNo);
+      if (!text.isBlank()) {
+        records.add(jsonRecord(text, lineNo));
       }
     }
     return records;
   }
 
+  /**
+   * The input split into lines at {@code \n}, {@code \r\n} or {@code \r}, without them, as
+   * {@link java.io.BufferedReader#readLine} splits text (a last line without a terminator counts).
+   */
+  static List<byte[]> lines(byte[] input) {
+    List<byte[]> lines = new ArrayList<>();
+    int start = 0;
+    for (int i = 0; i < input.length; i++) {
+      if (input[i] == '\n' || input[i] == '\r') {
+        lines.add(Arrays.copyOfRange(input, start, i));
+        if (input[i] == '\r' && i + 1 < input.length && input[i + 1] == '\n') {
+          i++;
+        }
+        start = i + 1;
+      }
+    }
+    if (start < input.length) {
+      lines.add(Arrays.copyOfRange(input, start, input.length));
+    }
+    return lines;
+  }
+
+  private String strictUtf8(byte[] line, long lineNo) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(line)).toString();
+    } catch (CharacterCodingException e) {
+      throw new ParameterException(spec.commandLine(), where(lineNo)
+          + ": not valid UTF-8 (--format jsonl); nothing was produced");
+    }
+  }
+
+  /** The input, for the user to name in errors: --file, or stdin without it. */
+  private String where(long lineNo) {
+    return (file == null ? "stdin" : "--file") + " line " + lineNo;
+  }
+
   private ProducerRecord<byte[], byte[]> jsonRecord(String line, long lineNo) {
-    // the input is --file, or stdin without it: name the one the user gave
-    String where = (file == null ? "stdin" : "--file") + " line " + lineNo;
+    String where = where(lineNo);
     JsonNode node;
     try {
       node = AvroJson.MAPPER.readTree(line);
@@ -127,13 +168,13 @@ final class ProduceCommand implements Callable<Integer> {
     return new ProducerRecord<>(topic, keyBytes, object.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  private BufferedReader open() throws IOException {
+  private byte[] readInput() throws IOException {
     if (file == null) {
-      return new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      return System.in.readAllBytes();
     }
     if (!Files.isReadable(file)) {
       throw new ParameterException(spec.commandLine(), "--file: cannot read " + file);
     }
-    return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+    return Files.readAllBytes(file);
   }
 }

@@ -12,11 +12,16 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -75,6 +80,60 @@ class ProduceConsumeCommandTest {
       System.setIn(stdin);
     }
     assertThat(err.toString()).contains("stdin line 1: expected a JSON object").doesNotContain("--file line");
+  }
+
+  @Test
+  void textLinesGoOutAsTheirBytesInvalidUtf8IncludedFromAFileAndFromStdin(@TempDir Path dir) throws Exception {
+    String bootstrap = TestKafka.bootstrap();
+    TopicAdmin.ensureTopics(bootstrap, Map.of(), List.of(TopicAdmin.TopicSpec.of("cli.raw-bytes", 1)),
+        Duration.ofSeconds(30));
+    byte[] bad = {'b', 'a', 'd', ' ', (byte) 0xC3, '(', ' ', (byte) 0xFF};
+    byte[] input = concat(bad, "\r\nok \u00e9\n".getBytes(StandardCharsets.UTF_8));
+    Path file = dir.resolve("in.txt");
+    Files.write(file, input);
+
+    assertThat(run("produce", "--bootstrap", bootstrap, "--topic", "cli.raw-bytes", "--file", file.toString())).isZero();
+    InputStream stdin = System.in;
+    System.setIn(new ByteArrayInputStream(input));
+    try {
+      assertThat(run("produce", "--bootstrap", bootstrap, "--topic", "cli.raw-bytes")).isZero();
+    } finally {
+      System.setIn(stdin);
+    }
+
+    byte[] ok = "ok \u00e9".getBytes(StandardCharsets.UTF_8);
+    assertThat(values(bootstrap, "cli.raw-bytes", 4)).containsExactly(bad, ok, bad, ok);
+  }
+
+  @Test
+  void aJsonlLineThatIsNotUtf8IsNamedAndNothingIsProduced(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("in.jsonl");
+    Files.write(file, concat("{\"text\": \"a\"}\n{\"text\": \"".getBytes(StandardCharsets.UTF_8),
+        new byte[] {(byte) 0xFF, '"', '}', '\n'}));
+    // checked before any connection: no broker is needed to report it
+    assertThat(run("produce", "--bootstrap", "localhost:1", "--topic", "t", "--format", "jsonl",
+        "--file", file.toString())).isEqualTo(2);
+    assertThat(err.toString()).contains("--file line 2: not valid UTF-8").contains("nothing was produced");
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] both = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, both, a.length, b.length);
+    return both;
+  }
+
+  private static List<byte[]> values(String bootstrap, String topic, int count) {
+    List<byte[]> values = new ArrayList<>();
+    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      consumer.assign(List.of(new TopicPartition(topic, 0)));
+      consumer.seekToBeginning(List.of(new TopicPartition(topic, 0)));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (values.size() < count && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+      }
+    }
+    return values;
   }
 
   @Test
