@@ -6,6 +6,7 @@ import dev.lexstream.config.PipelineSettings;
 import dev.lexstream.ops.DeadLetterReplay;
 import dev.lexstream.serde.AvroCodec;
 import dev.lexstream.serde.AvroJson;
+import dev.lexstream.topology.DeadLetterStages;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
@@ -37,7 +38,7 @@ final class ReplayCommand implements Callable<Integer> {
   @Option(names = "--bootstrap", description = "Kafka bootstrap servers; overrides kafka.bootstrap and LEXSTREAM_KAFKA_BOOTSTRAP.")
   String bootstrap;
 
-  @Option(names = "--stage", split = ",", description = "Only dead letters of these stages (e.g. inference,validate).")
+  @Option(names = "--stage", split = ",", description = "Only dead letters of these stages: decode, validate, inference, safety, output.")
   List<String> stages;
 
   @Option(names = "--id", split = ",", description = "Only dead letters with these record ids.")
@@ -74,6 +75,15 @@ final class ReplayCommand implements Callable<Integer> {
     }
     if (fromOffset != null && toOffset != null && toOffset < fromOffset) {
       throw new ParameterException(spec.commandLine(), "--to-offset: must be >= --from-offset");
+    }
+    if (stages != null) {
+      // a mistyped stage would match no dead letter: "nothing to replay" would be the wrong answer
+      for (String stage : stages) {
+        if (!DeadLetterStages.ALL.contains(stage)) {
+          throw new ParameterException(spec.commandLine(), "--stage: no stage '" + stage + "'; allowed: "
+              + String.join(", ", DeadLetterStages.ALL));
+        }
+      }
     }
     if (max != null && max < 1) {
       throw new ParameterException(spec.commandLine(), "--max: must be >= 1, got " + max);

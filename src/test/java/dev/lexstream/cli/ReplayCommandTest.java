@@ -256,6 +256,8 @@ class ReplayCommandTest {
     assertThat(err.toString()).contains("has no partition 5");
     assertThat(run("replay", "--config", config.toString(), "--from-offset", "5", "--to-offset", "1")).isEqualTo(2);
     assertThat(err.toString()).contains("--to-offset");
+    assertThat(run("replay", "--config", config.toString(), "--stage", "validate,infrence", "--dry-run")).isEqualTo(2);
+    assertThat(err.toString()).contains("--stage: no stage 'infrence'; allowed: decode, validate, inference, safety, output");
     Path embedded = dir.resolve("embedded.yaml");
     Files.writeString(embedded, "kafka: {bootstrap: embedded}\npipelines: [{name: p, input: p.raw}]\n");
     assertThat(run("replay", "--config", embedded.toString())).isEqualTo(2);
