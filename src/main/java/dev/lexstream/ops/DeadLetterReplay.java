@@ -49,6 +49,13 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class DeadLetterReplay {
   /** Header set on each replayed record: {@code <dead-letter topic>-<partition>@<offset>}. */
   public static final String REPLAYED_FROM_HEADER = "lexstream.replayed-from";
+  /**
+   * Header set on each replayed record: the record's id, the dead letter's {@code id}, or, when it has
+   * none (it failed before its id was read), {@code <topic>-<partition>-<offset>} of its source. A record
+   * without an id of its own is named after its coordinates, which a replay changes; the pipeline takes
+   * this header as its id instead, so the replayed record comes out under the id its dead letter had.
+   */
+  public static final String REPLAYED_ID_HEADER = "lexstream.replayed-id";
 
   private static final Duration POLL = Duration.ofMillis(500);
   private static final long PROGRESS_EVERY_NANOS = 2_000_000_000L;
@@ -193,12 +200,13 @@ public final class DeadLetterReplay {
           if (!dryRun) {
             RecordHeaders headers = new RecordHeaders();
             for (Header header : record.headers()) {
-              if (!header.key().equals(REPLAYED_FROM_HEADER)) {
+              if (!header.key().equals(REPLAYED_FROM_HEADER) && !header.key().equals(REPLAYED_ID_HEADER)) {
                 headers.add(header);
               }
             }
             headers.add(REPLAYED_FROM_HEADER, (record.topic() + "-" + record.partition() + "@" + record.offset())
                 .getBytes(StandardCharsets.UTF_8));
+            headers.add(REPLAYED_ID_HEADER, replayedId(letter).getBytes(StandardCharsets.UTF_8));
             int source = letter.getSource().getPartition();
             Integer partition = source >= 0 && source < targetPartitions ? source : null;
             sends.add(producer.send(new ProducerRecord<>(targetTopic, partition, null,
@@ -345,5 +353,13 @@ public final class DeadLetterReplay {
     byte[] out = new byte[copy.remaining()];
     copy.get(out);
     return out;
+  }
+
+  /** The id a replayed record keeps: its dead letter's, else the one its source coordinates gave it. */
+  static String replayedId(DeadLetter letter) {
+    if (letter.getId() != null && !letter.getId().isBlank()) {
+      return letter.getId();
+    }
+    return letter.getSource().getTopic() + "-" + letter.getSource().getPartition() + "-" + letter.getSource().getOffset();
   }
 }

@@ -5,12 +5,15 @@ import dev.lexstream.avro.SafetyVerdict;
 import dev.lexstream.avro.SourceRef;
 import dev.lexstream.avro.TextDocument;
 import dev.lexstream.config.SafetyAction;
+import dev.lexstream.ops.DeadLetterReplay;
 import dev.lexstream.safety.InputGuard;
 import dev.lexstream.safety.Verdicts;
 import dev.lexstream.serde.InputDecoder;
 import dev.lexstream.serde.RejectedRecordException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -67,7 +70,10 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
         .setOffset(meta.offset())
         .setTimestamp(Instant.ofEpochMilli(record.timestamp()))
         .build();
-    String fallbackId = meta.topic() + "-" + meta.partition() + "-" + meta.offset();
+    String fallbackId = replayedId(record);
+    if (fallbackId == null) {
+      fallbackId = meta.topic() + "-" + meta.partition() + "-" + meta.offset();
+    }
     String id = null;
     // what a dead letter of this record may carry: the input bytes until the guard redacts the text
     byte[] original = record.value();
@@ -104,6 +110,18 @@ final class DecodeProcessor implements Processor<byte[], byte[], byte[], Object>
       forwardDeadLetter(record, DeadLetters.of(pipeline, id, e.stage(), e.getMessage(), e.getCause(), source,
           record.key(), original));
     }
+  }
+
+  /**
+   * The id {@code replay} gave a record it re-fed (its dead letter's): without it a record that has no id of its
+   * own would be named after its new offset, and nobody could match it with its dead letter.
+   */
+  private static String replayedId(Record<byte[], byte[]> record) {
+    Header header = record.headers().lastHeader(DeadLetterReplay.REPLAYED_ID_HEADER);
+    if (header == null || header.value() == null || header.value().length == 0) {
+      return null;
+    }
+    return new String(header.value(), StandardCharsets.UTF_8);
   }
 
   /** Sends the dead letter on with the record's key and headers, cut where they would not fit. */

@@ -196,6 +196,11 @@ class ReplayCommandTest {
     assertThat(ticket.partition()).isZero();
     assertThat(ticket.headers().lastHeader("trace").value()).isEqualTo("t2".getBytes(StandardCharsets.UTF_8));
     assertThat(ticket.headers().headers(DeadLetterReplay.REPLAYED_FROM_HEADER)).hasSize(1);
+    assertThat(ticket.headers().lastHeader(DeadLetterReplay.REPLAYED_ID_HEADER).value())
+        .isEqualTo("a2".getBytes(StandardCharsets.UTF_8));
+    // failed before its id was read: the id its source coordinates gave it
+    assertThat(undecodable.headers().lastHeader(DeadLetterReplay.REPLAYED_ID_HEADER).value())
+        .isEqualTo((name + ".raw-1-7").getBytes(StandardCharsets.UTF_8));
 
     ConsumerRecord<byte[], byte[]> review = byFrom.get(name + ".dlq-1@0");
     assertThat(review.value()).isEqualTo(REVIEW);

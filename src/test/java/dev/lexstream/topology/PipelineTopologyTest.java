@@ -10,6 +10,7 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 import dev.lexstream.avro.DeadLetter;
 import dev.lexstream.avro.EnrichedText;
+import dev.lexstream.ops.DeadLetterReplay;
 import dev.lexstream.config.ConfigLoader;
 import dev.lexstream.config.LexstreamConfig;
 import dev.lexstream.config.SerializationSettings.Format;
@@ -194,6 +195,18 @@ class PipelineTopologyTest {
     send("second plain text");
     assertThat(nextEnriched().getId()).isEqualTo("news.raw-0-0");
     assertThat(nextEnriched().getId()).isEqualTo("news.raw-0-1");
+  }
+
+  @Test
+  void aReplayedRecordWithoutAnIdKeepsItsDeadLettersIdNotItsNewOffset() throws Exception {
+    var headers = new RecordHeaders().add(DeadLetterReplay.REPLAYED_ID_HEADER,
+        "news.raw-0-3".getBytes(StandardCharsets.UTF_8));
+    input.pipeInput(new TestRecord<>("k".getBytes(StandardCharsets.UTF_8),
+        "Markets rallied".getBytes(StandardCharsets.UTF_8), headers));
+    send("{\"id\": \"own\", \"text\": \"Markets fell\"}");
+    flush();
+    assertThat(nextEnriched().getId()).isEqualTo("news.raw-0-3");
+    assertThat(nextEnriched().getId()).isEqualTo("own");
   }
 
   @Test
