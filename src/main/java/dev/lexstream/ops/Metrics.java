@@ -1,5 +1,7 @@
 package dev.lexstream.ops;
 
+import java.util.List;
+
 /**
  * What the pipeline reports to operations, at a few choke points: records leaving for a sink
  * ({@code topology}), micro-batch flushes ({@code batching}) and model calls ({@code inference}).
@@ -14,6 +16,12 @@ public interface Metrics {
   String ENRICHED = "enriched";
   String QUARANTINE = "quarantine";
   String DLQ = "dlq";
+
+  /**
+   * A pipeline's topology was built: its outcome and dead-letter counters can exist at 0 from now on, so
+   * that a dashboard's {@code rate()} counts their first event (a series that appears at 1 shows no rise).
+   */
+  default void pipelineBuilt(String pipeline, List<String> deadLetterStages) {}
 
   /** A record was handed to the producer for one of a pipeline's output topics. */
   default void recordOut(String pipeline, String outcome) {}

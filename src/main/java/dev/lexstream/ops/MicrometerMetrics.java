@@ -68,15 +68,31 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
   // ---- Metrics ----
 
   @Override
+  public void pipelineBuilt(String pipeline, List<String> deadLetterStages) {
+    for (String outcome : List.of(Metrics.ENRICHED, Metrics.QUARANTINE, Metrics.DLQ)) {
+      records(pipeline, outcome);
+    }
+    deadLetterStages.forEach(stage -> deadLetters(pipeline, stage));
+  }
+
+  @Override
   public void recordOut(String pipeline, String outcome) {
-    counter(MetricNames.RECORDS, "records handed to the producer, by outcome", "pipeline", pipeline, "outcome", outcome)
-        .increment();
+    records(pipeline, outcome).increment();
   }
 
   @Override
   public void deadLetter(String pipeline, String stage) {
-    counter(MetricNames.DEAD_LETTERS, "dead letters by the stage that rejected the record", "pipeline", pipeline,
-        "stage", stage).increment();
+    deadLetters(pipeline, stage).increment();
+  }
+
+  private Counter records(String pipeline, String outcome) {
+    return counter(MetricNames.RECORDS, "records handed to the producer, by outcome", "pipeline", pipeline,
+        "outcome", outcome);
+  }
+
+  private Counter deadLetters(String pipeline, String stage) {
+    return counter(MetricNames.DEAD_LETTERS, "dead letters by the stage that rejected the record", "pipeline",
+        pipeline, "stage", stage);
   }
 
   @Override
@@ -111,8 +127,10 @@ public final class MicrometerMetrics implements Metrics, AutoCloseable {
         "task", task).record(queueWaitNanos, TimeUnit.NANOSECONDS);
     timer(MetricNames.INFERENCE, "model time of a request (its device calls)", "model", model, "task", task)
         .record(inferenceNanos, TimeUnit.NANOSECONDS);
+    // created with the first request, so that rate() sees the first failure
+    Counter errors = counter(MetricNames.INFERENCE_ERRORS, "failed model requests", "model", model, "task", task);
     if (failed) {
-      counter(MetricNames.INFERENCE_ERRORS, "failed model requests", "model", model, "task", task).increment();
+      errors.increment();
     }
   }
 

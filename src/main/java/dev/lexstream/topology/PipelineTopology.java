@@ -71,6 +71,7 @@ public final class PipelineTopology {
     RequestSizeLimit limit = new RequestSizeLimit(config.kafka().maxRequestSize());
     for (int index = 0; index < config.pipelines().size(); index++) {
       PipelineSettings p = config.pipelines().get(index);
+      metrics.pipelineBuilt(p.name(), DeadLetterStages.ALL);
       String source = p.name() + "-source";
       String decode = p.name() + "-decode";
       String batch = p.name() + "-batch";

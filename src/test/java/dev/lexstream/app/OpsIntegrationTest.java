@@ -178,6 +178,10 @@ class OpsIntegrationTest {
     assertThat(m).containsEntry("lexstream_records_total{outcome=dlq,pipeline=ops}", (double) (UNDECODABLE + EMPTY));
     assertThat(m).containsEntry("lexstream_dead_letters_total{pipeline=ops,stage=decode}", (double) UNDECODABLE);
     assertThat(m).containsEntry("lexstream_dead_letters_total{pipeline=ops,stage=validate}", (double) EMPTY);
+    // stages and failures that did not happen exist at 0, so that a dashboard's rate() counts their first event
+    assertThat(m).containsEntry("lexstream_dead_letters_total{pipeline=ops,stage=inference}", 0.0);
+    assertThat(m).containsEntry("lexstream_dead_letters_total{pipeline=ops,stage=output}", 0.0);
+    assertThat(m).containsEntry("lexstream_inference_errors_total{model=minilm,task=classify}", 0.0);
     assertThat(m).containsEntry("lexstream_safety_findings_total{action=redact,category=pii.email,pipeline=ops}",
         (double) WITH_EMAIL);
     assertThat(sum(m, "lexstream_safety_findings_total{action=quarantine,category=prompt_injection,pipeline=ops}"))
@@ -213,8 +217,7 @@ class OpsIntegrationTest {
     assertThat(m.keySet()).anyMatch(k -> k.startsWith("jvm_memory_used_bytes"));
 
     // every Lexstream meter this run must have made is in the documented list, and vice versa
-    List<String> absentHere = List.of("lexstream_inference_errors_total",
-        "lexstream_gpu_memory_used_bytes", "lexstream_gpu_memory_total_bytes");
+    List<String> absentHere = List.of("lexstream_gpu_memory_used_bytes", "lexstream_gpu_memory_total_bytes");
     for (String name : MetricNames.PROMETHEUS) {
       if (!absentHere.contains(name)) {
         assertThat(m.keySet()).as(name).anyMatch(k -> k.startsWith(name + "{") || k.equals(name)
