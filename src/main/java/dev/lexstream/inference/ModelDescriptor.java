@@ -116,6 +116,13 @@ public record ModelDescriptor(
         if (multiLabel && !classification) {
             throw new IllegalArgumentException(where + ": multi_label is only for kind=" + TEXT_CLASSIFICATION);
         }
+        for (String embeddingOnly : List.of("pooling", "normalize")) {
+            if (classification && p.getProperty(embeddingOnly) != null) {
+                // a classifier's logits are read as they are: the setting would be silently ignored
+                throw new IllegalArgumentException(where + ": " + embeddingOnly + " is only for kind=" + TEXT_EMBEDDING
+                        + "; a " + TEXT_CLASSIFICATION + " model's logits are used as the model returns them");
+            }
+        }
         String poolingText = get(p, "pooling", "mean").toUpperCase(Locale.ROOT);
         Pooling pooling;
         try {

@@ -43,7 +43,7 @@ class ModelDescriptorTest {
         assertThat(d.maxTokens()).isEqualTo(128);
         assertThat(d.inputs()).containsExactly("input_ids", "attention_mask");
         assertThat(d.output()).isEqualTo("logits");
-        assertThat(parse("kind=text-classification\nlabels=a, b ,c\npooling=cls\n").labels()).containsExactly("a", "b", "c");
+        assertThat(parse("kind=text-classification\nlabels=a, b ,c\n").labels()).containsExactly("a", "b", "c");
     }
 
     @Test
@@ -51,6 +51,10 @@ class ModelDescriptorTest {
         assertThatThrownBy(() -> parse("knd=text-embedding\n")).hasMessageContaining("unknown key 'knd'")
                 .hasMessageContaining("allowed: inputs, kind, labels, max_tokens");
         assertThatThrownBy(() -> parse("kind=seq2seq\n")).hasMessageContaining("kind 'seq2seq' is not supported here");
+        assertThatThrownBy(() -> parse("kind=text-classification\nlabels=a,b\npooling=cls\n"))
+                .hasMessageContaining("pooling is only for kind=text-embedding");
+        assertThatThrownBy(() -> parse("kind=text-classification\nlabels=a,b\nnormalize=false\n"))
+                .hasMessageContaining("normalize is only for kind=text-embedding");
         assertThatThrownBy(() -> parse("kind=text-classification\n")).hasMessageContaining("needs its labels");
         assertThatThrownBy(() -> parse("kind=text-classification\nid2label.0=a\nid2label.2=c\n"))
                 .hasMessageContaining("id 1 is missing");
