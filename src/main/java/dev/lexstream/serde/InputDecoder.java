@@ -138,7 +138,19 @@ public final class InputDecoder {
     if (!node.isValueNode()) {
       throw new RejectedRecordException(STAGE, "JSON field \"" + field + "\" must be a string");
     }
-    return node.asText();
+    return wellFormed("field \"" + field + "\"", node.asText());
+  }
+
+  /**
+   * A field other than the text (which {@code validate} checks) with an unpaired surrogate is refused here:
+   * written to Avro it would become {@code ?}, a different id, tenant or task name than the producer sent.
+   */
+  private static String wellFormed(String field, String value) throws RejectedRecordException {
+    int unpaired = Surrogates.firstUnpaired(value);
+    if (unpaired >= 0) {
+      throw new RejectedRecordException(STAGE, "JSON " + field + " contains an unpaired surrogate at index " + unpaired);
+    }
+    return value;
   }
 
   private static List<String> tasks(JsonNode node) throws RejectedRecordException {
@@ -153,7 +165,7 @@ public final class InputDecoder {
       if (!item.isTextual()) {
         throw new RejectedRecordException(STAGE, "JSON field \"tasks\" must be an array of task names");
       }
-      tasks.add(item.textValue());
+      tasks.add(wellFormed("field \"tasks\"", item.textValue()));
     }
     return tasks;
   }
@@ -170,7 +182,9 @@ public final class InputDecoder {
       if (!entry.getValue().isValueNode()) {
         throw new RejectedRecordException(STAGE, "JSON metadata value \"" + entry.getKey() + "\" must be a scalar");
       }
-      metadata.put(entry.getKey(), entry.getValue().isNull() ? "" : entry.getValue().asText());
+      // (Jackson itself refuses a key with an unpaired surrogate as malformed JSON)
+      metadata.put(entry.getKey(), entry.getValue().isNull() ? "" : wellFormed("metadata value \"" + entry.getKey()
+          + "\"", entry.getValue().asText()));
     }
     return metadata;
   }

@@ -1,6 +1,7 @@
 package dev.lexstream.topology;
 
 import dev.lexstream.serde.RejectedRecordException;
+import dev.lexstream.serde.Surrogates;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 
@@ -27,13 +28,9 @@ final class TextValidator {
       throw new RejectedRecordException(STAGE,
           "oversize text: " + utf8Length(text) + " bytes > maxTextBytes " + maxTextBytes);
     }
-    for (int i = 0; i < text.length(); i++) {
-      char c = text.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-        i++;
-      } else if (Character.isSurrogate(c)) {
-        throw new RejectedRecordException(STAGE, "text contains an unpaired surrogate at index " + i);
-      }
+    int unpaired = Surrogates.firstUnpaired(text);
+    if (unpaired >= 0) {
+      throw new RejectedRecordException(STAGE, "text contains an unpaired surrogate at index " + unpaired);
     }
     // controls out first: one between a letter and its combining mark would keep NFC from composing them
     String normalized = Normalizer.normalize(stripControls(text), Normalizer.Form.NFC);

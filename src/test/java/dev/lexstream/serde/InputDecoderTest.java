@@ -9,6 +9,7 @@ import dev.lexstream.serde.registry.SchemaRegistryClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 
 import dev.lexstream.avro.TextDocument;
 import java.nio.ByteBuffer;
@@ -55,6 +56,21 @@ class InputDecoderTest {
       assertThat(doc.getId()).isEqualTo("b1");
       assertThat(doc.getText()).isEqualTo("Hello");
     }
+  }
+
+  @Test
+  void refusesJsonFieldsBesideTheTextWithAnUnpairedSurrogateInsteadOfWritingThemAsQuestionMarks() {
+    for (String json : List.of("{\"id\": \"a\\ud800\", \"text\": \"t\"}",
+        "{\"text\": \"t\", \"tenant\": \"\\udc00x\"}",
+        "{\"text\": \"t\", \"tasks\": [\"topic\\ud800\"]}",
+        "{\"text\": \"t\", \"metadata\": {\"k\": \"\\ud800\"}}")) {
+      assertThatThrownBy(() -> auto.decode(utf8(json))).as(json)
+          .isInstanceOfSatisfying(RejectedRecordException.class, e -> assertThat(e.stage()).isEqualTo("decode"))
+          .hasMessageContaining("unpaired surrogate");
+    }
+    // a pair is a character like any other
+    assertThat(assertDoesNotThrow(() -> auto.decode(utf8("{\"id\": \"\\ud83d\\ude00\", \"text\": \"t\"}"))).getId())
+        .isEqualTo("\ud83d\ude00");
   }
 
   @Test
