@@ -92,11 +92,10 @@ public final class DjlTextClassifier implements TextClassifier {
      *     first one, an answer the model did not give; failing lets the caller isolate the text
      */
     static ZeroShotClassifier.Prediction predict(List<String> labels, float[] logits, boolean multiLabel) {
-        for (float logit : logits) {
-            if (!Float.isFinite(logit)) {
-                throw new InferenceException("the model returned a logit of " + logit + " among "
-                        + java.util.Arrays.toString(logits) + " for labels " + labels, null);
-            }
+        int[] at = Vectors.firstNonFinite(new float[][] {logits});
+        if (at != null) {
+            throw new InferenceException("the model returned a logit of " + logits[at[1]] + " among "
+                    + java.util.Arrays.toString(logits) + " for labels " + labels, null);
         }
         double[] scores = new double[logits.length];
         int best = 0;
