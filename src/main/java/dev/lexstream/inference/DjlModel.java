@@ -320,7 +320,7 @@ final class DjlModel implements AutoCloseable {
         }
         checkFinite(source, out, length + " tokens of id " + vocab.maxId());
         if (wide != null) { // the same file, so it passes too; this is its warm-up
-            runWide(TokenBatch.repeat(vocab.maxId(), Math.max(2, model.maxTokens())));
+            runWide(TokenBatch.repeat(vocab.maxId(), length));
             wideRuns.set(0);
         }
     }
